@@ -1,0 +1,71 @@
+package io.pgstream.connector.source.enumerator;
+
+import io.pgstream.connector.source.split.PostgresSplit;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the enumerator checkpoints: the splits not yet handed to a reader, and the slots already
+ * handed out (their progress lives in the readers' state, so they must never be assigned twice).
+ * {@code discovered} says whether slot setup has already run: a restored job does not repeat it.
+ */
+public final class PostgresEnumeratorState {
+
+    private final boolean discovered;
+    private final List<PostgresSplit> pending;
+    private final Set<String> assignedSlots;
+
+    public PostgresEnumeratorState(
+            boolean discovered, List<PostgresSplit> pending, Set<String> assignedSlots) {
+        this.discovered = discovered;
+        this.pending = List.copyOf(pending);
+        this.assignedSlots = Collections.unmodifiableSet(new LinkedHashSet<>(assignedSlots));
+    }
+
+    /** The state of a job that has not started yet. */
+    public static PostgresEnumeratorState initial() {
+        return new PostgresEnumeratorState(false, List.of(), Set.of());
+    }
+
+    public boolean discovered() {
+        return discovered;
+    }
+
+    public List<PostgresSplit> pending() {
+        return pending;
+    }
+
+    public Set<String> assignedSlots() {
+        return assignedSlots;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PostgresEnumeratorState)) {
+            return false;
+        }
+        PostgresEnumeratorState that = (PostgresEnumeratorState) o;
+        return discovered == that.discovered
+                && pending.equals(that.pending)
+                && assignedSlots.equals(that.assignedSlots);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(discovered, pending, assignedSlots);
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresEnumeratorState{discovered="
+                + discovered
+                + ", pending="
+                + pending
+                + ", assigned="
+                + assignedSlots
+                + "}";
+    }
+}

@@ -1,0 +1,83 @@
+package io.pgstream.connector.source.enumerator;
+
+import io.pgstream.connector.source.split.PostgresSplit;
+import io.pgstream.connector.source.split.PostgresSplitSerializer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Versioned bytes of {@link PostgresEnumeratorState}.
+ *
+ * <p>Version 1: discovered flag; pending splits, each as its split-serializer version and bytes (so
+ * split format changes need no enumerator version); assigned slot names.
+ */
+public final class PostgresEnumeratorStateSerializer
+        implements SimpleVersionedSerializer<PostgresEnumeratorState> {
+
+    public static final int VERSION_1 = 1;
+    public static final int CURRENT_VERSION = VERSION_1;
+
+    private final PostgresSplitSerializer splitSerializer = PostgresSplitSerializer.INSTANCE;
+
+    @Override
+    public int getVersion() {
+        return CURRENT_VERSION;
+    }
+
+    @Override
+    public byte[] serialize(PostgresEnumeratorState state) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeBoolean(state.discovered());
+            out.writeInt(state.pending().size());
+            for (PostgresSplit split : state.pending()) {
+                byte[] b = splitSerializer.serialize(split);
+                out.writeInt(splitSerializer.getVersion());
+                out.writeInt(b.length);
+                out.write(b);
+            }
+            out.writeInt(state.assignedSlots().size());
+            for (String slot : state.assignedSlots()) {
+                out.writeUTF(slot);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public PostgresEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
+        if (version != VERSION_1) {
+            throw new IOException(
+                    "Unknown PostgresEnumeratorState serializer version "
+                            + version
+                            + " (this build reads up to "
+                            + CURRENT_VERSION
+                            + ")");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+            boolean discovered = in.readBoolean();
+            int pendingCount = in.readInt();
+            List<PostgresSplit> pending = new ArrayList<>(pendingCount);
+            for (int i = 0; i < pendingCount; i++) {
+                int splitVersion = in.readInt();
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                pending.add(splitSerializer.deserialize(splitVersion, b));
+            }
+            int assignedCount = in.readInt();
+            Set<String> assigned = new LinkedHashSet<>();
+            for (int i = 0; i < assignedCount; i++) {
+                assigned.add(in.readUTF());
+            }
+            return new PostgresEnumeratorState(discovered, pending, assigned);
+        }
+    }
+}
