@@ -50,7 +50,7 @@ public final class ChangeEvent implements Serializable {
         this.row = b.row == null ? null : Collections.unmodifiableMap(b.row);
         this.oldRow = b.oldRow == null ? null : Collections.unmodifiableMap(b.oldRow);
         this.unchangedToastColumns =
-                b.unchangedToastColumns.isEmpty()
+                b.unchangedToastColumns == null
                         ? Set.of()
                         : Collections.unmodifiableSet(b.unchangedToastColumns);
         this.commitLsn = Objects.requireNonNull(b.commitLsn, "commitLsn");
@@ -66,10 +66,23 @@ public final class ChangeEvent implements Serializable {
      * are decoded before their commit is known.
      */
     public ChangeEvent withCommit(Lsn commitLsn, Instant commitTime) {
-        Builder b = toBuilder();
-        b.commitLsn = commitLsn;
-        b.commitTime = commitTime;
-        return b.build();
+        return new ChangeEvent(this, Objects.requireNonNull(commitLsn, "commitLsn"), commitTime);
+    }
+
+    /** Shares this event's immutable row maps; only the commit fields differ. */
+    private ChangeEvent(ChangeEvent e, Lsn commitLsn, Instant commitTime) {
+        this.operation = e.operation;
+        this.schema = e.schema;
+        this.table = e.table;
+        this.row = e.row;
+        this.oldRow = e.oldRow;
+        this.unchangedToastColumns = e.unchangedToastColumns;
+        this.commitLsn = commitLsn;
+        this.lsn = e.lsn;
+        this.commitTime = commitTime;
+        this.xid = e.xid;
+        this.truncateCascade = e.truncateCascade;
+        this.truncateRestartIdentity = e.truncateRestartIdentity;
     }
 
     /** A builder initialised with every field of this event. */
@@ -79,7 +92,9 @@ public final class ChangeEvent implements Serializable {
         b.table = table;
         b.row = row == null ? null : new LinkedHashMap<>(row);
         b.oldRow = oldRow == null ? null : new LinkedHashMap<>(oldRow);
-        b.unchangedToastColumns.addAll(unchangedToastColumns);
+        if (!unchangedToastColumns.isEmpty()) {
+            b.unchangedToastColumns = new LinkedHashSet<>(unchangedToastColumns);
+        }
         b.commitLsn = commitLsn;
         b.lsn = lsn;
         b.commitTime = commitTime;
@@ -211,7 +226,7 @@ public final class ChangeEvent implements Serializable {
         private String table;
         private LinkedHashMap<String, Object> row;
         private LinkedHashMap<String, Object> oldRow;
-        private final LinkedHashSet<String> unchangedToastColumns = new LinkedHashSet<>();
+        private LinkedHashSet<String> unchangedToastColumns;
         private Lsn commitLsn = Lsn.INVALID;
         private Lsn lsn = Lsn.INVALID;
         private Instant commitTime;
@@ -234,12 +249,30 @@ public final class ChangeEvent implements Serializable {
             return this;
         }
 
+        /**
+         * Takes {@code row} as the new row without copying it: the decoder's hot path builds a
+         * fresh map per change and hands it over. The caller must not touch it afterwards.
+         */
+        public Builder ownedRow(LinkedHashMap<String, Object> row) {
+            this.row = row;
+            return this;
+        }
+
+        /** Like {@link #ownedRow} for the old row or key. */
+        public Builder ownedOldRow(LinkedHashMap<String, Object> oldRow) {
+            this.oldRow = oldRow;
+            return this;
+        }
+
         public Builder oldRow(Map<String, Object> oldRow) {
             this.oldRow = oldRow == null ? null : new LinkedHashMap<>(oldRow);
             return this;
         }
 
         public Builder unchangedToastColumn(String column) {
+            if (unchangedToastColumns == null) {
+                unchangedToastColumns = new LinkedHashSet<>();
+            }
             unchangedToastColumns.add(column);
             return this;
         }

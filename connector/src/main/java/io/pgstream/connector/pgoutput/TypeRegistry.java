@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the decoder knows about type OIDs: the built-in ones by their fixed OIDs, and types named
- * by {@code Type} messages (pgoutput sends one before the first Relation that uses a non-built-in
+ * What the decoder knows about type OIDs: the built-in ones by their fixed OIDs, and types named by
+ * {@code Type} messages (pgoutput sends one before the first Relation that uses a non-built-in
  * type), which is how pgvector's {@code vector} is recognised without any catalog query.
  *
  * <p>SKELETON: the value-decoding work fills in the built-in table and array element mapping.
