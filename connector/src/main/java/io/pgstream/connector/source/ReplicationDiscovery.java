@@ -1,0 +1,103 @@
+package io.pgstream.connector.source;
+
+import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.source.enumerator.SplitDiscovery;
+import io.pgstream.connector.source.split.PostgresSplit;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The splits of a fresh job: one per configured slot, after the {@link SlotPreparer} has made sure
+ * the slot and its publication exist, with "stop at the current WAL end" resolved into an LSN so a
+ * restore keeps the same end.
+ */
+final class ReplicationDiscovery implements SplitDiscovery {
+    private static final long serialVersionUID = 1L;
+
+    /** One slot of the job and the tables its publication covers. */
+    record SlotSpec(String slot, String publication, List<String> tables)
+            implements java.io.Serializable {}
+
+    private final PgConnectionConfig connection;
+    private final List<SlotSpec> slots;
+    private final StoppingPosition stop;
+    private final SlotPreparer preparer;
+
+    ReplicationDiscovery(
+            PgConnectionConfig connection,
+            List<SlotSpec> slots,
+            StoppingPosition stop,
+            SlotPreparer preparer) {
+        this.connection = connection;
+        this.slots = List.copyOf(slots);
+        this.stop = stop;
+        this.preparer = preparer;
+    }
+
+    @Override
+    public List<PostgresSplit> discover() throws Exception {
+        for (SlotSpec spec : slots) {
+            preparer.prepare(connection, spec.slot(), spec.publication(), spec.tables());
+        }
+        StoppingPosition resolved =
+                stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;
+        List<PostgresSplit> splits = new ArrayList<>();
+        for (SlotSpec spec : slots) {
+            splits.add(
+                    new PostgresSplit(
+                            spec.slot(),
+                            spec.publication(),
+                            StartingPosition.fromSlot(),
+                            resolved));
+        }
+        return splits;
+    }
+
+    private Lsn walEnd() throws SQLException {
+        try (Connection c = connection.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+
+    /** Checks that the slot exists; the default when the job must not create anything. */
+    static void requireExistingSlot(
+            PgConnectionConfig connection, String slot, String publication, List<String> tables)
+            throws SQLException {
+        try (Connection c = connection.connect();
+                var ps =
+                        c.prepareStatement(
+                                "SELECT plugin FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException(
+                            "Replication slot '"
+                                    + slot
+                                    + "' does not exist on "
+                                    + connection.redacted()
+                                    + ". Create it with: pgstream setup --slot "
+                                    + slot
+                                    + " --publication "
+                                    + publication
+                                    + " --table <schema.table>");
+                }
+                if (!"pgoutput".equals(rs.getString(1))) {
+                    throw new SQLException(
+                            "Replication slot '"
+                                    + slot
+                                    + "' uses plugin "
+                                    + rs.getString(1)
+                                    + ", not pgoutput; drop it or choose another slot name");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.pgstream.connector.source.reader;
+
+import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.source.split.PostgresSplitState;
+import java.util.Iterator;
+import java.util.function.BiConsumer;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.util.Collector;
+
+/**
+ * Emits a whole {@link CommittedTransaction}, change by change, then advances the split state to
+ * its commit LSN. It is the only place that advances split state: since one call emits one whole
+ * transaction, a checkpoint can only see positions between transactions.
+ *
+ * <p>Runs on the task thread. A very large transaction holds the checkpoint barrier until it is
+ * emitted (it streams from the spill file, so memory stays bounded).
+ */
+public final class PostgresRecordEmitter<T>
+        implements RecordEmitter<CommittedTransaction, T, PostgresSplitState> {
+
+    private final ChangeEventDeserializationSchema<T> deserializer;
+    private final SourceMetrics metrics;
+    private final OutputCollector<T> collector = new OutputCollector<>();
+    private BiConsumer<String, Lsn> emittedListener = (split, lsn) -> {};
+
+    public PostgresRecordEmitter(
+            ChangeEventDeserializationSchema<T> deserializer, SourceMetrics metrics) {
+        this.deserializer = deserializer;
+        this.metrics = metrics;
+    }
+
+    /** Called on the task thread after each whole transaction; the reader uses it to ack. */
+    void onTransactionEmitted(BiConsumer<String, Lsn> listener) {
+        this.emittedListener = listener;
+    }
+
+    @Override
+    public void emitRecord(
+            CommittedTransaction transaction, SourceOutput<T> output, PostgresSplitState state)
+            throws Exception {
+        try (transaction) {
+            collector.output = output;
+            Iterator<ChangeEvent> changes = transaction.changes();
+            long emitted = 0;
+            while (changes.hasNext()) {
+                deserializer.deserialize(changes.next(), collector);
+                emitted++;
+            }
+            state.transactionEmitted(transaction.commitLsn());
+            metrics.transactionEmitted(transaction, emitted);
+            emittedListener.accept(state.splitId(), transaction.commitLsn());
+        } finally {
+            collector.output = null;
+        }
+    }
+
+    private static final class OutputCollector<T> implements Collector<T> {
+        private SourceOutput<T> output;
+
+        @Override
+        public void collect(T record) {
+            output.collect(record);
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -1,0 +1,150 @@
+package io.pgstream.connector.source.reader;
+
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.source.PostgresSourceOptions;
+import io.pgstream.connector.source.split.PostgresSplit;
+import io.pgstream.connector.source.split.PostgresSplitState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source reader: emits whole transactions and acknowledges the slot when, and only when, a
+ * checkpoint that covers them completes.
+ *
+ * <p>{@link #snapshotState} remembers each split's last emitted commit LSN under the checkpoint id;
+ * {@link #notifyCheckpointComplete} takes the newest entry at or below the completed id and hands
+ * it to the fetcher thread ({@link PostgresSourceFetcherManager#acknowledge}). A checkpoint that is
+ * never completed is never acked; older pending entries are dropped with it, since a later
+ * completed checkpoint subsumes them.
+ */
+public final class PostgresSourceReader<T>
+        extends SingleThreadMultiplexSourceReaderBase<
+                CommittedTransaction, T, PostgresSplit, PostgresSplitState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceReader.class);
+
+    /** Warn when emitted changes have waited this long for a first completed checkpoint. */
+    private static final long NO_CHECKPOINT_WARNING_MILLIS = 60_000;
+
+    /** In EMIT mode, acknowledge at most this often. */
+    private static final long EMIT_ACK_INTERVAL_MILLIS = 1_000;
+
+    private final PostgresSourceFetcherManager fetcherManager;
+    private final PostgresSourceOptions.AckMode ackMode;
+    private final SortedMap<Long, Map<String, Lsn>> lsnsByCheckpoint = new TreeMap<>();
+    private final Map<String, Lsn> emittedNotAcked = new HashMap<>();
+    private long firstUnacknowledgedEmission = -1;
+    private long lastWarning = -1;
+    private long lastEmitAck;
+    private boolean checkpointCompleted;
+
+    public PostgresSourceReader(
+            PostgresSourceFetcherManager fetcherManager,
+            PostgresRecordEmitter<T> emitter,
+            Configuration config,
+            SourceReaderContext context,
+            PostgresSourceOptions.AckMode ackMode) {
+        super(fetcherManager, emitter, config, context);
+        this.fetcherManager = fetcherManager;
+        this.ackMode = ackMode;
+        emitter.onTransactionEmitted(this::transactionEmitted);
+        if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
+            LOG.warn(
+                    "ack.mode=EMIT: the slot is acknowledged after emission, not on checkpoints."
+                            + " Delivery is at-least-once; a restore may repeat changes.");
+        }
+    }
+
+    /** Task thread, after each whole transaction. */
+    private void transactionEmitted(String splitId, Lsn commitLsn) {
+        long now = System.currentTimeMillis();
+        if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
+            emittedNotAcked.put(splitId, commitLsn);
+            if (now - lastEmitAck >= EMIT_ACK_INTERVAL_MILLIS) {
+                lastEmitAck = now;
+                fetcherManager.acknowledge(new HashMap<>(emittedNotAcked));
+                emittedNotAcked.clear();
+            }
+            return;
+        }
+        if (checkpointCompleted) {
+            return;
+        }
+        if (firstUnacknowledgedEmission < 0) {
+            firstUnacknowledgedEmission = now;
+        } else if (now - firstUnacknowledgedEmission > NO_CHECKPOINT_WARNING_MILLIS
+                && (lastWarning < 0 || now - lastWarning > 10 * NO_CHECKPOINT_WARNING_MILLIS)) {
+            lastWarning = now;
+            LOG.warn(
+                    "Changes were emitted {} s ago and no checkpoint has completed since: the"
+                            + " replication slot is acknowledged only on checkpoint completion, so"
+                            + " PostgreSQL keeps all WAL since then. Enable checkpointing"
+                            + " (execution.checkpointing.interval), or set ack.mode=EMIT for"
+                            + " at-least-once delivery without checkpoints.",
+                    (now - firstUnacknowledgedEmission) / 1000);
+        }
+    }
+
+    @Override
+    public void start() {
+        // Splits are pushed by the enumerator on registration.
+    }
+
+    @Override
+    protected PostgresSplitState initializedState(PostgresSplit split) {
+        return new PostgresSplitState(split);
+    }
+
+    @Override
+    protected PostgresSplit toSplitType(String splitId, PostgresSplitState state) {
+        return state.toSplit();
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, PostgresSplitState> finishedSplitIds) {
+        // A bounded split ends; its slot keeps whatever the last checkpoint acknowledged.
+    }
+
+    @Override
+    public List<PostgresSplit> snapshotState(long checkpointId) {
+        List<PostgresSplit> splits = super.snapshotState(checkpointId);
+        Map<String, Lsn> lsns = new HashMap<>();
+        for (PostgresSplit split : splits) {
+            if (!split.start().isFromSlot()) {
+                lsns.put(split.splitId(), split.start().lastCommitLsn());
+            }
+        }
+        lsnsByCheckpoint.put(checkpointId, lsns);
+        return splits;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        checkpointCompleted = true;
+        if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
+            lsnsByCheckpoint.clear();
+            return;
+        }
+        SortedMap<Long, Map<String, Lsn>> covered = lsnsByCheckpoint.headMap(checkpointId + 1);
+        if (covered.isEmpty()) {
+            return;
+        }
+        Map<String, Lsn> newest = new HashMap<>();
+        for (Map<String, Lsn> lsns : covered.values()) {
+            newest.putAll(lsns);
+        }
+        covered.clear();
+        if (!newest.isEmpty()) {
+            fetcherManager.acknowledge(newest);
+        }
+    }
+}

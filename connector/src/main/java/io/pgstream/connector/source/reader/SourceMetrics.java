@@ -1,0 +1,84 @@
+package io.pgstream.connector.source.reader;
+
+import io.pgstream.connector.event.Lsn;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+
+/**
+ * The source's metrics, registered in the reader's Flink metric group:
+ *
+ * <ul>
+ *   <li>{@code changesPerSecond}, {@code bytesPerSecond} (pgoutput bytes received)
+ *   <li>{@code currentLsn}, {@code confirmedLsn} (as unsigned longs; the slot's acked position)
+ *   <li>{@code lagBytes}: the server's sent WAL end minus the confirmed position
+ *   <li>{@code lagMillis}: now minus the commit time of the last emitted transaction
+ *   <li>{@code transactionsBuffered}, {@code bytesSpilled}
+ * </ul>
+ *
+ * <p>Written from the fetcher thread (bytes, positions, buffering) and the task thread (emitted
+ * changes), hence atomics.
+ */
+public final class SourceMetrics {
+
+    private final Counter changes = new SimpleCounter();
+    private final Counter bytes = new SimpleCounter();
+    private final AtomicLong currentLsn = new AtomicLong();
+    private final AtomicLong confirmedLsn = new AtomicLong();
+    private final AtomicLong serverSentLsn = new AtomicLong();
+    private final AtomicLong lastCommitMillis = new AtomicLong(-1);
+    private final AtomicLong transactionsBuffered = new AtomicLong();
+    private final AtomicLong bytesSpilled = new AtomicLong();
+
+    public SourceMetrics(MetricGroup group) {
+        group.meter("changesPerSecond", new MeterView(changes));
+        group.meter("bytesPerSecond", new MeterView(bytes));
+        group.gauge("currentLsn", currentLsn::get);
+        group.gauge("confirmedLsn", confirmedLsn::get);
+        group.gauge("lagBytes", this::lagBytes);
+        group.gauge("lagMillis", this::lagMillis);
+        group.gauge("transactionsBuffered", transactionsBuffered::get);
+        group.gauge("bytesSpilled", bytesSpilled::get);
+    }
+
+    long lagBytes() {
+        long confirmed = confirmedLsn.get();
+        long sent = serverSentLsn.get();
+        return confirmed == 0 || Long.compareUnsigned(sent, confirmed) <= 0 ? 0 : sent - confirmed;
+    }
+
+    long lagMillis() {
+        long last = lastCommitMillis.get();
+        return last < 0 ? 0 : Math.max(0, System.currentTimeMillis() - last);
+    }
+
+    void messageReceived(Lsn lsn, int size) {
+        bytes.inc(size);
+        currentLsn.set(lsn.value());
+    }
+
+    void serverSent(Lsn lsn) {
+        serverSentLsn.set(lsn.value());
+    }
+
+    void acknowledged(Lsn lsn) {
+        confirmedLsn.set(lsn.value());
+    }
+
+    void transactionBuffered() {
+        transactionsBuffered.incrementAndGet();
+    }
+
+    void transactionEmitted(CommittedTransaction transaction, long emitted) {
+        changes.inc(emitted);
+        transactionsBuffered.decrementAndGet();
+        bytesSpilled.addAndGet(transaction.spilledBytes());
+        Instant commit = transaction.commitTime();
+        if (commit != null) {
+            lastCommitMillis.set(commit.toEpochMilli());
+        }
+    }
+}
