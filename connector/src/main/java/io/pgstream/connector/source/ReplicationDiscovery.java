@@ -61,7 +61,7 @@ final class ReplicationDiscovery implements SplitDiscovery {
     private Lsn walEnd() throws SQLException {
         try (Connection c = connection.connect();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             rs.next();
             return Lsn.parse(rs.getString(1));
         }

@@ -1,0 +1,308 @@
+package io.pgstream.connector.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.event.Operation;
+import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.source.deserializer.ChangeEventTypeInfo;
+import io.pgstream.connector.testutils.PostgresExtension;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
+
+/** The source on a MiniCluster against the project's real PostgreSQL. */
+class PostgresSourceITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+    private String slot;
+
+    @BeforeEach
+    void createSlot(TestInfo test) throws Exception {
+        slot =
+                ("s_" + PG.config().database() + "_" + test.getTestMethod().get().getName())
+                        .toLowerCase();
+        slot = slot.substring(0, Math.min(63, slot.length()));
+        PG.execute(
+                "DROP TABLE IF EXISTS items, other CASCADE",
+                "DROP PUBLICATION IF EXISTS items_pub",
+                "CREATE TABLE items (id int PRIMARY KEY, name text)",
+                "CREATE TABLE other (id serial PRIMARY KEY, payload text)",
+                "CREATE PUBLICATION items_pub FOR TABLE items",
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+    }
+
+    private PostgresSourceBuilder<ChangeEvent> source() {
+        return PostgresSource.<ChangeEvent>builder()
+                .connection(PG.config())
+                .slotName(slot)
+                .publicationName("items_pub")
+                .deserializer(ChangeEventDeserializationSchema.changeEvents());
+    }
+
+    private Lsn confirmedFlush() throws Exception {
+        Object v =
+                PG.queryValue(
+                        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                                + " WHERE slot_name = '"
+                                + slot
+                                + "'");
+        return Lsn.parse((String) v);
+    }
+
+    private Lsn currentWal() throws Exception {
+        return Lsn.parse((String) PG.queryValue("SELECT pg_current_wal_insert_lsn()::text"));
+    }
+
+    private static String id(ChangeEvent e) {
+        Object id = (e.row() != null ? e.row() : e.oldRow()).get("id");
+        return String.valueOf(id);
+    }
+
+    @Test
+    void boundedReadDeliversEveryChangeInCommitOrder() throws Exception {
+        PG.execute(
+                "INSERT INTO items VALUES (1, 'a'), (2, 'b')",
+                "UPDATE items SET name = 'c' WHERE id = 1",
+                "DELETE FROM items WHERE id = 2",
+                "INSERT INTO other (payload) VALUES ('not published')",
+                "BEGIN; INSERT INTO items VALUES (3, 'x'); UPDATE items SET id = 4 WHERE id = 3;"
+                        + " COMMIT",
+                "BEGIN; INSERT INTO items VALUES (5, 'rolled back'); ROLLBACK");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        List<ChangeEvent> events = new ArrayList<>();
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(
+                                source().stopAt(StoppingPosition.currentWalEnd()).build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "postgres")
+                        .executeAndCollect("bounded")) {
+            it.forEachRemaining(events::add);
+        }
+        assertThat(events)
+                .extracting(ChangeEvent::operation)
+                .containsExactly(
+                        Operation.INSERT,
+                        Operation.INSERT,
+                        Operation.UPDATE,
+                        Operation.DELETE,
+                        Operation.INSERT,
+                        Operation.UPDATE);
+        assertThat(events)
+                .extracting(PostgresSourceITCase::id)
+                .containsExactly("1", "2", "1", "2", "3", "4");
+        assertThat(events).extracting(ChangeEvent::table).containsOnly("items");
+        assertThat(String.valueOf(events.get(5).oldRow().get("id"))).isEqualTo("3");
+        // Commit LSNs never go backwards and the two changes of one transaction share one.
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).commitLsn())
+                    .isGreaterThanOrEqualTo(events.get(i - 1).commitLsn());
+        }
+        assertThat(events.get(0).commitLsn()).isEqualTo(events.get(1).commitLsn());
+        assertThat(events.get(4).commitLsn()).isEqualTo(events.get(5).commitLsn());
+        assertThat(events.get(4).xid()).isEqualTo(events.get(5).xid());
+    }
+
+    /**
+     * A failure after a checkpoint that covers emitted changes: the server resends the transaction
+     * at the restored LSN (it only skips commits strictly before it), and the reader must drop it.
+     */
+    @Test
+    void failoverNeitherLosesNorRepeatsChanges() throws Exception {
+        for (int i = 1; i <= 200; i++) {
+            PG.execute("INSERT INTO items VALUES (" + i + ", 'v" + i + "')");
+        }
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        FailAfterCheckpoint.armed.set(true);
+        FailAfterCheckpoint.checkpointedAll = false;
+        List<String> ids = new ArrayList<>();
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(source().build(), WatermarkStrategy.noWatermarks(), "postgres")
+                        .map(new FailAfterCheckpoint())
+                        .returns(ChangeEventTypeInfo.INSTANCE)
+                        .executeAndCollect("failover")) {
+            while (ids.size() < 200) {
+                ids.add(id(it.next()));
+            }
+            // A checkpoint now covers all 200; the next change fails the job once.
+            await().atMost(Duration.ofSeconds(30)).until(() -> FailAfterCheckpoint.checkpointedAll);
+            for (int i = 201; i <= 230; i++) {
+                PG.execute("INSERT INTO items VALUES (" + i + ", 'late')");
+            }
+            while (ids.size() < 230) {
+                ids.add(id(it.next()));
+            }
+        }
+        assertThat(FailAfterCheckpoint.armed).as("the injected failure happened").isFalse();
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 230; i++) {
+            expected.add(String.valueOf(i));
+        }
+        assertThat(ids).containsExactlyElementsOf(expected);
+    }
+
+    /** Throws once, on the first change after a checkpoint that covered 200 changes completed. */
+    static final class FailAfterCheckpoint
+            implements org.apache.flink.api.common.functions.MapFunction<ChangeEvent, ChangeEvent>,
+                    org.apache.flink.api.common.state.CheckpointListener {
+        static final AtomicBoolean armed = new AtomicBoolean();
+        static volatile boolean checkpointedAll;
+        private int seen;
+        private int seenAtSnapshot;
+
+        @Override
+        public ChangeEvent map(ChangeEvent value) {
+            seen++;
+            if (checkpointedAll && armed.compareAndSet(true, false)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            if (seen >= 200) {
+                checkpointedAll = true;
+            }
+        }
+    }
+
+    @Test
+    void withoutCompletedCheckpointsTheSlotIsNeverAcknowledged() throws Exception {
+        Lsn before = confirmedFlush();
+        PG.execute("INSERT INTO items VALUES (1, 'a')", "INSERT INTO items VALUES (2, 'b')");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(source().build(), WatermarkStrategy.noWatermarks(), "postgres")
+                        .executeAndCollect("no-checkpoints")) {
+            assertThat(id(it.next())).isEqualTo("1");
+            assertThat(id(it.next())).isEqualTo("2");
+            // Unrelated WAL keeps coming; still nothing may be confirmed.
+            PG.execute("INSERT INTO other (payload) SELECT 'x' FROM generate_series(1, 1000)");
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> confirmedFlush().equals(before));
+        }
+    }
+
+    @Test
+    void checkpointsAcknowledgeAndAnIdleSlotFollowsTheServer() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(200);
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(source().build(), WatermarkStrategy.noWatermarks(), "postgres")
+                        .executeAndCollect("acks")) {
+            PG.execute("INSERT INTO items VALUES (1, 'a')");
+            ChangeEvent first = it.next();
+            assertThat(id(first)).isEqualTo("1");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> confirmedFlush().compareTo(first.commitLsn()) >= 0);
+
+            // Writes to a table outside the publication: nothing is emitted, yet the slot must
+            // not hold their WAL.
+            PG.execute("INSERT INTO other (payload) SELECT 'x' FROM generate_series(1, 5000)");
+            Lsn written = currentWal();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> confirmedFlush().compareTo(written) >= 0);
+        }
+    }
+
+    @Test
+    void aSlotHeldByAnotherProcessFailsWithItsPid() throws Exception {
+        Properties props = PG.config().jdbcProperties();
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        try (Connection holder = DriverManager.getConnection(PG.config().jdbcUrl(), props);
+                PGReplicationStream stream =
+                        holder.unwrap(PGConnection.class)
+                                .getReplicationAPI()
+                                .replicationStream()
+                                .logical()
+                                .withSlotName(slot)
+                                .withSlotOption("proto_version", 1)
+                                .withSlotOption("publication_names", "items_pub")
+                                .start()) {
+            Object pid =
+                    PG.queryValue(
+                            "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '"
+                                    + slot
+                                    + "'");
+            assertThat(pid).isNotNull();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            assertThatThrownBy(
+                            () -> {
+                                try (CloseableIterator<ChangeEvent> it =
+                                        env.fromSource(
+                                                        source().slotBusyTimeout(
+                                                                        Duration.ofSeconds(1))
+                                                                .stopAt(
+                                                                        StoppingPosition
+                                                                                .currentWalEnd())
+                                                                .build(),
+                                                        WatermarkStrategy.noWatermarks(),
+                                                        "postgres")
+                                                .executeAndCollect("busy")) {
+                                    it.forEachRemaining(e -> {});
+                                }
+                            })
+                    .satisfies(
+                            e ->
+                                    assertThat(rootMessages(e))
+                                            .anyMatch(
+                                                    m ->
+                                                            m.contains("in use by PID " + pid)
+                                                                    && m.contains(
+                                                                            "pg_stat_activity")));
+        }
+    }
+
+    private static List<String> rootMessages(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return messages;
+    }
+}
