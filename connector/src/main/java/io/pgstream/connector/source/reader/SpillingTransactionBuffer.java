@@ -40,6 +40,7 @@ public final class SpillingTransactionBuffer implements AutoCloseable {
     private Path spillFile;
     private DataOutputStream spillOut;
     private long spilledBytes;
+    private DataInputStream spillIn;
 
     public SpillingTransactionBuffer(Path spillDirectory, long memoryBudgetBytes) {
         this.spillDirectory = spillDirectory;
@@ -118,22 +119,25 @@ public final class SpillingTransactionBuffer implements AutoCloseable {
         }
         try {
             spillOut.close();
-            DataInputStream in =
+            spillIn =
                     new DataInputStream(
                             new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16));
-            return new SpillIterator(in);
+            return new SpillIterator(spillIn);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read back spilled transaction", e);
         }
     }
 
-    /** Deletes the spill file, if any. */
+    /** Deletes the spill file, if any, also when a replay was abandoned half way. */
     @Override
     public void close() {
         memory.clear();
         if (spillFile != null) {
             try {
                 spillOut.close();
+                if (spillIn != null) {
+                    spillIn.close();
+                }
                 Files.deleteIfExists(spillFile);
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not delete " + spillFile, e);
