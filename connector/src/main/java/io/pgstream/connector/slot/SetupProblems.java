@@ -18,10 +18,15 @@ final class SetupProblems {
                 "cannot connect to "
                         + redactedDsn
                         + ": "
-                        + detail
+                        + stripFinalPeriod(detail)
                         + "; check the host, port, database, user and password of the DSN, and"
                         + " that pg_hba.conf admits this client",
                 cause);
+    }
+
+    private static String stripFinalPeriod(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 
     static PgStreamSetupException walLevel(String walLevel) {

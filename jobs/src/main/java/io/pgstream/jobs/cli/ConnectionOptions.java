@@ -38,19 +38,24 @@ final class ConnectionOptions {
         return PgConnectionConfig.parse(dsn);
     }
 
-    /** Text that must never reach the terminal: the raw DSN and its password. */
+    /**
+     * Text that must never reach the terminal: the password and the raw DSN holding it (a DSN
+     * without a password is harmless and stays readable).
+     */
     List<String> secrets() {
         List<String> secrets = new ArrayList<>();
-        if (dsn != null && !dsn.isBlank()) {
-            secrets.add(dsn.strip());
-            try {
-                String password = config().jdbcProperties().getProperty("password");
-                if (password != null && !password.isEmpty()) {
-                    secrets.add(password);
-                }
-            } catch (IllegalArgumentException unparseable) {
-                // Only the raw DSN can leak then, and it is already listed.
+        if (dsn == null || dsn.isBlank()) {
+            return secrets;
+        }
+        try {
+            String password = config().jdbcProperties().getProperty("password");
+            if (password != null && !password.isEmpty()) {
+                secrets.add(dsn.strip());
+                secrets.add(password);
             }
+        } catch (IllegalArgumentException unparseable) {
+            // It may still hold a password somewhere: never print it whole.
+            secrets.add(dsn.strip());
         }
         return secrets;
     }

@@ -59,6 +59,22 @@ class PgstreamCliTest {
     }
 
     @Test
+    void scrubbingHidesPasswordsButKeepsADsnWithoutOne() {
+        ConnectionOptions withPassword = new ConnectionOptions();
+        withPassword.dsn = "postgresql://me:Top-Secret-1@h/db";
+        assertThat(
+                        ErrorReporter.scrub(
+                                "bad postgresql://me:Top-Secret-1@h/db and Top-Secret-1",
+                                withPassword.secrets()))
+                .isEqualTo("bad *** and ***");
+
+        ConnectionOptions without = new ConnectionOptions();
+        without.dsn = "postgresql://me@h/db";
+        assertThat(ErrorReporter.scrub("cannot connect to postgresql://me@h/db", without.secrets()))
+                .isEqualTo("cannot connect to postgresql://me@h/db");
+    }
+
+    @Test
     void invalidSlotNameSaysWhy() {
         assertThat(
                         run(
