@@ -48,6 +48,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void slotManagementIsPlainJdbc() {
+        classes()
+                .that()
+                .resideInAPackage("io.pgstream.connector.slot..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "io.pgstream.connector.slot..",
+                        "io.pgstream.connector.connection..")
+                .because("the command line and the source both use it without Flink")
+                .check(production);
+    }
+
+    @Test
     void connectorNeverDependsOnJobs() {
         noClasses()
                 .that()

@@ -1,0 +1,96 @@
+package io.pgstream.jobs.cli;
+
+import io.pgstream.connector.slot.PgStreamSetupException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into exactly one line, {@code pgstream: error: <message>}, on stderr, with
+ * the exit code scripts branch on: {@value #SETUP_PROBLEM} when the server needs fixing ({@link
+ * PgStreamSetupException}), {@value #OTHER_ERROR} for anything else, usage errors included.
+ *
+ * <p>The line never holds a password: it is scrubbed of the DSN and its password as a last guard
+ * behind the redaction the connector already does. Stack traces only with {@code --verbose}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    static final int OTHER_ERROR = 1;
+    static final int SETUP_PROBLEM = 2;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        report(cmd, e);
+        return e instanceof PgStreamSetupException ? SETUP_PROBLEM : OTHER_ERROR;
+    }
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        report(e.getCommandLine(), e);
+        return OTHER_ERROR;
+    }
+
+    private static void report(CommandLine cmd, Exception e) {
+        PrintWriter err = cmd.getErr();
+        err.println("pgstream: error: " + oneLine(scrub(message(e), secrets(cmd))));
+        if (verbose(cmd)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof ParameterException) {
+            String help = e.getMessage();
+            return help
+                    + " (see "
+                    + commandName(((ParameterException) e).getCommandLine())
+                    + " --help)";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getName() : m;
+    }
+
+    private static String commandName(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName();
+    }
+
+    static String oneLine(String message) {
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static String scrub(String message, List<String> secrets) {
+        String result = message;
+        for (String secret : secrets) {
+            result = result.replace(secret, "***");
+        }
+        return result;
+    }
+
+    /** Secrets of the command that ran (or failed to parse), whichever of them has a DSN. */
+    private static List<String> secrets(CommandLine cmd) {
+        List<String> secrets = new ArrayList<>();
+        for (CommandLine c = cmd; c != null; c = c.getParent()) {
+            for (Object mixin : c.getMixins().values()) {
+                if (mixin instanceof ConnectionOptions) {
+                    secrets.addAll(((ConnectionOptions) mixin).secrets());
+                }
+            }
+        }
+        return secrets;
+    }
+
+    private static boolean verbose(CommandLine cmd) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getCommand() instanceof PgstreamCli
+                && ((PgstreamCli) root.getCommand()).verbose;
+    }
+}

@@ -1,0 +1,117 @@
+package io.pgstream.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Help.Visibility;
+
+/** The command line's argument handling, without a server. */
+class PgstreamCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return PgstreamCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingDsnIsOneLineNamingTheEnvironmentVariable() {
+        assumeTrue(System.getenv("PGSTREAM_DSN") == null, "PGSTREAM_DSN is set");
+
+        assertThat(run("status")).isEqualTo(1);
+        assertThat(err())
+                .isEqualTo(
+                        "pgstream: error: no DSN: pass --dsn postgresql://user@host:port/db or set"
+                                + " PGSTREAM_DSN"
+                                + System.lineSeparator());
+    }
+
+    @Test
+    void setupRequiresATable() {
+        assertThat(run("setup", "--dsn", "postgresql://u@h/db")).isEqualTo(1);
+        assertThat(err()).startsWith("pgstream: error: Missing required option: '--table");
+        assertThat(err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void malformedTableIsAUsageError() {
+        assertThat(run("setup", "--dsn", "postgresql://u@h/db", "--table", "a.b.c")).isEqualTo(1);
+        assertThat(err()).startsWith("pgstream: error: invalid --table: Table name 'a.b.c'");
+    }
+
+    @Test
+    void unparseableDsnNeverEchoesItsPassword() {
+        assertThat(run("status", "--dsn", "mysql://me:Top-Secret-1@h/db")).isEqualTo(1);
+        assertThat(err()).startsWith("pgstream: error: ").doesNotContain("Top-Secret-1");
+    }
+
+    @Test
+    void scrubbingHidesPasswordsButKeepsADsnWithoutOne() {
+        ConnectionOptions withPassword = new ConnectionOptions();
+        withPassword.dsn = "postgresql://me:Top-Secret-1@h/db";
+        assertThat(
+                        ErrorReporter.scrub(
+                                "bad postgresql://me:Top-Secret-1@h/db and Top-Secret-1",
+                                withPassword.secrets()))
+                .isEqualTo("bad *** and ***");
+
+        ConnectionOptions without = new ConnectionOptions();
+        without.dsn = "postgresql://me@h/db";
+        assertThat(ErrorReporter.scrub("cannot connect to postgresql://me@h/db", without.secrets()))
+                .isEqualTo("cannot connect to postgresql://me@h/db");
+    }
+
+    @Test
+    void invalidSlotNameSaysWhy() {
+        assertThat(
+                        run(
+                                "setup",
+                                "--dsn",
+                                "postgresql://u@h/db",
+                                "--slot",
+                                "My-Slot",
+                                "--table",
+                                "t"))
+                .isEqualTo(1);
+        assertThat(err()).contains("Invalid replication slot name 'My-Slot'");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(1);
+        assertThat(err()).startsWith("pgstream: error: missing command: setup, status or teardown");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("setup", "status", "teardown");
+        out.reset();
+        assertThat(run("setup", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--table", "--dsn", "default: $PGSTREAM_DSN");
+    }
+
+    @Test
+    void helpNeverShowsTheDsnFromTheEnvironment() {
+        CommandLine cli = new CommandLine(new PgstreamCli());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            assertThat(sub.getCommandSpec().findOption("--dsn").showDefaultValue())
+                    .as(sub.getCommandName())
+                    .isEqualTo(Visibility.NEVER);
+        }
+    }
+}
