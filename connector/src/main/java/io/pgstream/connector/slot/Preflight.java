@@ -27,7 +27,7 @@ final class Preflight {
         ServerFacts.Publication publication = facts.publication();
         List<ServerFacts.Table> toPublish =
                 facts.tables().stream().filter(t -> publication == null || !t.published()).toList();
-        checkPublication(spec, publication, toPublish, facts.role());
+        checkPublication(spec, publication, facts.tables(), toPublish);
         checkOwnership(spec, facts.database(), facts.role(), toPublish, publication == null);
         checkReplicaIdentity(facts.tables());
         if (facts.slot() == null) {
@@ -78,14 +78,15 @@ final class Preflight {
     }
 
     /**
-     * An existing publication is reused and only ever grows: tables are added, never dropped, and
-     * options that would change what its other readers see are reported rather than altered.
+     * An existing publication is used as it is: it may have been created by an administrator for
+     * other readers too, so a table it lacks or an option it has differently is reported with the
+     * statement that fixes it, never altered behind anyone's back.
      */
     private static void checkPublication(
             ReplicationSpec spec,
             ServerFacts.Publication publication,
-            List<ServerFacts.Table> toPublish,
-            ServerFacts.Role role)
+            List<ServerFacts.Table> tables,
+            List<ServerFacts.Table> toPublish)
             throws PgStreamSetupException {
         if (publication == null) {
             if (spec.tables().isEmpty()) {
@@ -93,14 +94,16 @@ final class Preflight {
             }
             return;
         }
-        if (!publication.publishes() || publication.viaRoot() != spec.publishViaPartitionRoot()) {
+        // Without insert/update/delete changes would be missed; publish_via_partition_root only
+        // matters for partitioned tables (their changes would carry the partitions' names).
+        boolean partitioned = tables.stream().anyMatch(t -> t.kind() == 'p');
+        if (!publication.publishes()
+                || (partitioned && publication.viaRoot() != spec.publishViaPartitionRoot())) {
             throw SetupProblems.publicationOptions(publication, spec.publishViaPartitionRoot());
         }
-        if (!toPublish.isEmpty() && !publication.owned() && !role.superuser()) {
-            throw SetupProblems.notPublicationOwner(
-                    role.name(),
-                    publication,
-                    toPublish.stream().map(ServerFacts.Table::id).toList());
+        if (!toPublish.isEmpty()) {
+            throw SetupProblems.publicationLacksTables(
+                    publication, toPublish.stream().map(ServerFacts.Table::id).toList());
         }
     }
 

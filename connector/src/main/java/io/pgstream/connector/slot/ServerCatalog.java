@@ -38,6 +38,9 @@ final class ServerCatalog {
             "SELECT plugin, active, active_pid, confirmed_flush_lsn::text, restart_lsn::text,"
                     + " CASE WHEN pg_is_in_recovery() THEN NULL"
                     + "   ELSE pg_wal_lsn_diff(pg_current_wal_insert_lsn(), restart_lsn)::bigint"
+                    + " END,"
+                    + " CASE WHEN pg_is_in_recovery() THEN NULL"
+                    + "   ELSE pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)::bigint"
                     + " END"
                     + " FROM pg_replication_slots WHERE slot_name = ?";
 
@@ -172,6 +175,7 @@ final class ServerCatalog {
                         rs.getString(4),
                         rs.getString(5),
                         (Long) rs.getObject(6),
+                        (Long) rs.getObject(7),
                         publicationExists,
                         tables);
             }

@@ -137,20 +137,19 @@ final class SetupProblems {
                                 spec.publication(), spec.tables(), spec.publishViaPartitionRoot()));
     }
 
-    static PgStreamSetupException notPublicationOwner(
-            String role, ServerFacts.Publication publication, List<TableId> missing) {
+    static PgStreamSetupException publicationLacksTables(
+            ServerFacts.Publication publication, List<TableId> missing) {
         return new PgStreamSetupException(
-                Reason.NOT_TABLE_OWNER,
+                Reason.PUBLICATION_MISMATCH,
                 "publication '"
                         + publication.name()
-                        + "' lacks "
+                        + "' exists but does not publish "
                         + missing.stream().map(TableId::toString).collect(Collectors.joining(", "))
-                        + " and is owned by '"
+                        + "; pgstream uses an existing publication as it is. Have its owner ('"
                         + publication.owner()
-                        + "', not by role '"
-                        + role
-                        + "'; have its owner run: "
-                        + PublicationSql.addTables(publication.name(), missing));
+                        + "') run: "
+                        + PublicationSql.addTables(publication.name(), missing)
+                        + " (or choose another --publication)");
     }
 
     static PgStreamSetupException cannotDropPublication(

@@ -63,8 +63,8 @@ public final class SlotManager {
 
     /**
      * Makes the publication and slot exist, idempotently: checks everything first and creates
-     * nothing if a check fails; creates what is missing; adds missing tables to an existing
-     * publication (never removing any).
+     * nothing if a check fails; creates what is missing. An existing publication is used as it is:
+     * a table it lacks is reported, never added behind its owner's back.
      *
      * @return the state after setup
      */

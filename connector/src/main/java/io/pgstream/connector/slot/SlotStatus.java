@@ -16,6 +16,8 @@ import java.util.List;
  * @param restartLsn the oldest WAL the slot still needs ({@code X/Y}), or null
  * @param retainedWalBytes WAL the slot keeps on disk: current insert position minus restart LSN;
  *     null when unknown (absent slot, or a server in recovery)
+ * @param lagBytes WAL written that the consumer has not confirmed yet: current insert position
+ *     minus confirmed flush LSN; null when unknown
  * @param publicationExists whether the publication exists
  * @param publicationTables the tables the publication publishes, sorted; empty when absent
  */
@@ -29,6 +31,7 @@ public record SlotStatus(
         String confirmedFlushLsn,
         String restartLsn,
         Long retainedWalBytes,
+        Long lagBytes,
         boolean publicationExists,
         List<TableId> publicationTables) {
 
@@ -44,6 +47,7 @@ public record SlotStatus(
                 false,
                 null,
                 false,
+                null,
                 null,
                 null,
                 null,

@@ -1,6 +1,9 @@
 package io.pgstream.connector.source;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.ReplicationSpec;
+import io.pgstream.connector.slot.SlotManager;
+import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ public final class PostgresSourceBuilder<T> {
     private final List<String> tables = new ArrayList<>();
     private final List<ReplicationDiscovery.SlotSpec> extraSlots = new ArrayList<>();
     private StoppingPosition stop = StoppingPosition.never();
-    private SlotPreparer preparer = ReplicationDiscovery::requireExistingSlot;
+    private SlotPreparer preparer = SlotManager::prepareFor;
 
     PostgresSourceBuilder() {}
 
@@ -69,10 +72,22 @@ public final class PostgresSourceBuilder<T> {
         return this;
     }
 
-    /** How slots and publications are made to exist; by default they must exist already. */
+    /**
+     * How slots and publications are made to exist. By default as {@code pgstream setup} does it
+     * ({@link SlotManager#prepareFor}): every check first, then whatever is missing is created; an
+     * existing publication is used as it is.
+     */
     public PostgresSourceBuilder<T> slotPreparer(SlotPreparer preparer) {
         this.preparer = Objects.requireNonNull(preparer, "preparer");
         return this;
+    }
+
+    /**
+     * Creates nothing: the slot must exist already (made by {@code pgstream setup} or an
+     * administrator). For roles that may read a slot but not create one.
+     */
+    public PostgresSourceBuilder<T> existingSlotOnly() {
+        return slotPreparer(ReplicationDiscovery::requireExistingSlot);
     }
 
     public PostgresSourceBuilder<T> valueFormat(PostgresSourceOptions.ValueFormat format) {
@@ -127,6 +142,13 @@ public final class PostgresSourceBuilder<T> {
                             List.copyOf(tables)));
         }
         slots.addAll(extraSlots);
+        for (ReplicationDiscovery.SlotSpec spec : slots) {
+            // Malformed names fail here, at the user's call, not as a job failure later.
+            new ReplicationSpec(
+                    spec.slot(),
+                    spec.publication(),
+                    spec.tables().stream().map(TableId::parse).toList());
+        }
         long distinct = slots.stream().map(ReplicationDiscovery.SlotSpec::slot).distinct().count();
         if (distinct != slots.size()) {
             throw new IllegalArgumentException(

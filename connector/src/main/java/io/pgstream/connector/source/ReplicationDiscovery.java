@@ -2,6 +2,7 @@ package io.pgstream.connector.source;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.connector.source.enumerator.SplitDiscovery;
 import io.pgstream.connector.source.split.PostgresSplit;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
  * The splits of a fresh job: one per configured slot, after the {@link SlotPreparer} has made sure
@@ -42,7 +44,13 @@ final class ReplicationDiscovery implements SplitDiscovery {
     @Override
     public List<PostgresSplit> discover() throws Exception {
         for (SlotSpec spec : slots) {
-            preparer.prepare(connection, spec.slot(), spec.publication(), spec.tables());
+            try {
+                preparer.prepare(connection, spec.slot(), spec.publication(), spec.tables());
+            } catch (PgStreamSetupException | IllegalArgumentException e) {
+                // The server needs a human (the message says what to do): restarting the job
+                // would only fail the same way, forever.
+                throw new SuppressRestartsException(e);
+            }
         }
         StoppingPosition resolved =
                 stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;

@@ -16,6 +16,9 @@ class PreflightTest {
     private static final ServerFacts.Table KEYED =
             new ServerFacts.Table(DOCS, true, 'r', 'd', true, false, true, "app", false);
 
+    private static final ServerFacts.Table PARTITIONED =
+            new ServerFacts.Table(DOCS, true, 'p', 'd', true, false, true, "app", true);
+
     private static ServerFacts facts(
             String walLevel,
             int used,
@@ -81,22 +84,41 @@ class PreflightTest {
     }
 
     @Test
-    void existingPublicationOnlyGrows() throws Exception {
+    void existingPublicationLackingATableIsReportedNotAltered() {
         TableId extra = TableId.parse("extra");
         ServerFacts.Table published =
                 new ServerFacts.Table(extra, true, 'r', 'f', false, false, true, "app", true);
         ServerFacts.Publication pub =
                 new ServerFacts.Publication("p", "app", true, false, true, true);
         ReplicationSpec spec = new ReplicationSpec("s", "p", List.of(DOCS, extra));
-        SetupPlan plan = Preflight.plan(spec, facts("logical", 0, 10, null, pub, KEYED, published));
-        assertThat(plan).isEqualTo(new SetupPlan(false, List.of(DOCS), true));
+        assertThatThrownBy(
+                        () ->
+                                Preflight.plan(
+                                        spec, facts("logical", 0, 10, null, pub, KEYED, published)))
+                .isInstanceOfSatisfying(
+                        PgStreamSetupException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.PUBLICATION_MISMATCH))
+                .hasMessageContaining("does not publish public.docs")
+                .hasMessageContaining("ALTER PUBLICATION \"p\" ADD TABLE \"public\".\"docs\"");
+    }
+
+    @Test
+    void publishViaPartitionRootMattersOnlyForPartitionedTables() throws Exception {
+        ServerFacts.Table published =
+                new ServerFacts.Table(DOCS, true, 'r', 'd', true, false, true, "app", true);
+        ServerFacts.Publication pub =
+                new ServerFacts.Publication("p", "app", true, false, true, false);
+        SetupPlan plan = Preflight.plan(SPEC, facts("logical", 0, 10, null, pub, published));
+        assertThat(plan.createPublication()).isFalse();
+        assertThat(plan.createSlot()).isTrue();
     }
 
     @Test
     void publicationWithOtherOptionsIsReportedNotAltered() {
         ServerFacts.Publication pub =
                 new ServerFacts.Publication("p", "app", true, false, true, false);
-        assertThatThrownBy(() -> Preflight.plan(SPEC, facts("logical", 0, 10, null, pub, KEYED)))
+        assertThatThrownBy(
+                        () -> Preflight.plan(SPEC, facts("logical", 0, 10, null, pub, PARTITIONED)))
                 .isInstanceOfSatisfying(
                         PgStreamSetupException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.PUBLICATION_MISMATCH))

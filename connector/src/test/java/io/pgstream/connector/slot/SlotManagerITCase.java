@@ -122,15 +122,23 @@ class SlotManagerITCase {
     }
 
     @Test
-    void setupAddsMissingTablesToAnExistingPublicationAndKeepsItsOthers() throws Exception {
+    void anExistingPublicationIsUsedAsItIsAndATableItLacksIsReported() throws Exception {
         String slot = name("grow");
         PG.execute(
                 "CREATE PUBLICATION pub_grow FOR TABLE notes"
                         + " WITH (publish_via_partition_root = true)");
 
-        SlotStatus status = admin.setup(new ReplicationSpec(slot, "pub_grow", List.of(DOCS)));
+        assertThatThrownBy(() -> admin.setup(new ReplicationSpec(slot, "pub_grow", List.of(DOCS))))
+                .isInstanceOfSatisfying(
+                        PgStreamSetupException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.PUBLICATION_MISMATCH))
+                .hasMessageContaining("does not publish public.docs")
+                .hasMessageContaining("ALTER PUBLICATION \"pub_grow\" ADD TABLE");
+        assertThat(admin.status(slot, "pub_grow").publicationTables()).containsExactly(NOTES);
+        assertThat(admin.status(slot, "pub_grow").exists()).as("no slot created").isFalse();
 
-        assertThat(status.publicationTables()).containsExactly(DOCS, NOTES);
+        SlotStatus status = admin.setup(new ReplicationSpec(slot, "pub_grow", List.of(NOTES)));
+        assertThat(status.publicationTables()).containsExactly(NOTES);
         admin.teardown(slot, "pub_grow", false);
     }
 
@@ -154,6 +162,12 @@ class SlotManagerITCase {
                                         + "'"));
         assertThat(status.restartLsn()).matches("[0-9A-F]+/[0-9A-F]+");
         assertThat(status.retainedWalBytes()).isNotNull().isGreaterThanOrEqualTo(0L);
+        // Unconsumed WAL shows up as lag (and as retained WAL, which starts no later).
+        PG.execute(
+                "SET synchronous_commit = on; INSERT INTO docs SELECT g FROM generate_series(1000, 1999) g");
+        SlotStatus later = admin.status(slot, "pub_stat");
+        assertThat(later.lagBytes()).isGreaterThan(10_000L);
+        assertThat(later.retainedWalBytes()).isGreaterThanOrEqualTo(later.lagBytes());
         assertThat(status.publicationExists()).isTrue();
         assertThat(status.publicationTables()).containsExactly(DOCS, NOTES);
 

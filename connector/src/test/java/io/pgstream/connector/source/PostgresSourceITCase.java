@@ -10,16 +10,20 @@ import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import io.pgstream.connector.source.deserializer.ChangeEventTypeInfo;
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.connector.testutils.QueueSink;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -249,6 +253,41 @@ class PostgresSourceITCase {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> confirmedFlush().compareTo(written) >= 0);
         }
+    }
+
+    /**
+     * A setup problem needs a person, not a restart: even with checkpointing (which turns on
+     * restarts) the job fails once, with the fix in the message.
+     */
+    @Test
+    void aSetupProblemFailsTheJobAtOnceWithTheFix() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        PostgresSourceBuilder<ChangeEvent> builder =
+                PostgresSource.<ChangeEvent>builder()
+                        .connection(PG.config())
+                        .slotName("never_created")
+                        .publicationName("new_pub")
+                        .tables("public.no_such_table")
+                        .deserializer(ChangeEventDeserializationSchema.changeEvents());
+        env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "postgres")
+                .sinkTo(QueueSink.named(slot));
+        JobClient job = env.executeAsync("setup-problem");
+        // Restarts would keep the job from ever finishing; it must fail within the timeout.
+        assertThatThrownBy(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .satisfies(
+                        e ->
+                                assertThat(String.join("\n", rootMessages(e)))
+                                        .contains("unknown table public.no_such_table")
+                                        .contains("The failure is not recoverable"));
+        assertThat(
+                        PG.queryValue(
+                                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                                        + "never_created'"))
+                .as("nothing created")
+                .isEqualTo(0L);
     }
 
     @Test

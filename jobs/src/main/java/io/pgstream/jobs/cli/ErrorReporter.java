@@ -25,14 +25,30 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
-        report(cmd, e);
-        return e instanceof PgStreamSetupException ? SETUP_PROBLEM : OTHER_ERROR;
+        Throwable cause = rootCause(e);
+        report(cmd, cause instanceof Exception ? (Exception) cause : e);
+        return cause instanceof PgStreamSetupException ? SETUP_PROBLEM : OTHER_ERROR;
     }
 
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         report(e.getCommandLine(), e);
         return OTHER_ERROR;
+    }
+
+    /**
+     * What a person can act on: a setup problem anywhere in the chain, else the innermost cause (a
+     * failed Flink job wraps the real error in several layers of "Job execution failed").
+     */
+    static Throwable rootCause(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof PgStreamSetupException) {
+                return t;
+            }
+            innermost = t;
+        }
+        return innermost == e || innermost.getMessage() == null ? e : innermost;
     }
 
     private static void report(CommandLine cmd, Exception e) {

@@ -30,7 +30,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = PgstreamCli.Version.class,
         description = "PostgreSQL logical replication into Apache Flink.",
-        subcommands = {SetupCommand.class, StatusCommand.class, TeardownCommand.class})
+        subcommands = {
+            SetupCommand.class,
+            StatusCommand.class,
+            TeardownCommand.class,
+            TailCommand.class
+        })
 public final class PgstreamCli implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -44,7 +49,7 @@ public final class PgstreamCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(
-                spec.commandLine(), "missing command: setup, status or teardown");
+                spec.commandLine(), "missing command: setup, status, teardown or tail");
     }
 
     public static void main(String[] args) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         versionProvider = PgstreamCli.Version.class,
         description = {
             "Check the server and create the publication and pgoutput slot if missing.",
-            "Idempotent; adds missing tables to an existing publication, never removes any.",
+            "Idempotent; an existing publication is used as it is (a table it lacks is reported).",
             "Exit code 2 when the server needs fixing first (the message says how)."
         })
 final class SetupCommand implements Callable<Integer> {

@@ -22,6 +22,7 @@ final class SlotStatusJson {
         field(sb, "confirmed_flush_lsn", s.confirmedFlushLsn());
         field(sb, "restart_lsn", s.restartLsn());
         field(sb, "retained_wal_bytes", s.retainedWalBytes());
+        field(sb, "lag_bytes", s.lagBytes());
         field(sb, "publication_exists", s.publicationExists());
         sb.append("\"tables\":[");
         for (int i = 0; i < s.publicationTables().size(); i++) {

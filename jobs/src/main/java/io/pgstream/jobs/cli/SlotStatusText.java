@@ -20,6 +20,7 @@ final class SlotStatusText {
                     sb,
                     "retained wal",
                     s.retainedWalBytes() == null ? "unknown" : s.retainedWalBytes() + " bytes");
+            line(sb, "lag", s.lagBytes() == null ? "unknown" : s.lagBytes() + " bytes");
         }
         line(
                 sb,

@@ -92,7 +92,8 @@ class PgstreamCliTest {
     @Test
     void missingCommandIsAUsageError() {
         assertThat(run()).isEqualTo(1);
-        assertThat(err()).startsWith("pgstream: error: missing command: setup, status or teardown");
+        assertThat(err())
+                .startsWith("pgstream: error: missing command: setup, status, teardown or tail");
     }
 
     @Test

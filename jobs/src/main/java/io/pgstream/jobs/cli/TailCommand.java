@@ -1,0 +1,224 @@
+package io.pgstream.jobs.cli;
+
+import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.format.ChangeEventJson;
+import io.pgstream.connector.slot.SlotManager;
+import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.source.PostgresSource;
+import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pgstream tail}: the source on an embedded Flink mini-cluster, one JSON object per change
+ * on stdout in commit order (the contract is in the README), logs on stderr.
+ *
+ * <p>Checkpoints run every second and the slot is acknowledged when one completes, as in any job; a
+ * change is printed only once a checkpoint covers it, so nothing printed is ever printed again by
+ * the next {@code tail}. When {@code --max-events} cuts a run short, changes that the last
+ * checkpoint covered beyond the ones printed count as read: give {@code tail} its own slot (default
+ * {@code pgstream_tail}) rather than a production job's.
+ */
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        versionProvider = PgstreamCli.Version.class,
+        description = {
+            "Print changes as JSON lines, in commit order, until interrupted.",
+            "Creates the publication and slot when missing, as setup does."
+        })
+final class TailCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
+
+    @Spec CommandSpec spec;
+
+    @Mixin ConnectionOptions connection;
+
+    @Option(
+            names = "--slot",
+            paramLabel = "<name>",
+            defaultValue = "pgstream_tail",
+            description = "Replication slot ([a-z0-9_]); default: ${DEFAULT-VALUE}")
+    String slot;
+
+    @Option(
+            names = "--publication",
+            paramLabel = "<name>",
+            defaultValue = "pgstream_pub",
+            description = "Publication; default: ${DEFAULT-VALUE}")
+    String publication;
+
+    @Option(
+            names = "--table",
+            paramLabel = "<schema.table>",
+            description = "Table to publish when the publication is created (repeatable)")
+    List<String> tables = new ArrayList<>();
+
+    @Option(
+            names = "--max-events",
+            paramLabel = "<n>",
+            description = "Exit 0 after printing this many changes")
+    Long maxEvents;
+
+    @Option(
+            names = "--idle-exit",
+            paramLabel = "<seconds>",
+            description = "Exit 0 after this many seconds without a new change")
+    Long idleExitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String t : tables) {
+            try {
+                TableId.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "invalid --table: " + e.getMessage());
+            }
+        }
+        if (maxEvents != null && maxEvents <= 0) {
+            throw new ParameterException(spec.commandLine(), "--max-events must be positive");
+        }
+        if (idleExitSeconds != null && idleExitSeconds <= 0) {
+            throw new ParameterException(spec.commandLine(), "--idle-exit must be positive");
+        }
+        // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        SlotManager.prepareFor(connection.config(), slot, publication, tables);
+        PostgresSource<ChangeEvent> source =
+                PostgresSource.<ChangeEvent>builder()
+                        .connection(connection.config())
+                        .slotName(slot)
+                        .publicationName(publication)
+                        .tables(tables.toArray(String[]::new))
+                        .deserializer(ChangeEventDeserializationSchema.changeEvents())
+                        .build();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, "0");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        env.enableCheckpointing(1000);
+        PrintWriter out = spec.commandLine().getOut();
+        long printed = 0;
+        Lsn lastPrinted = null;
+        try (CloseableIterator<ChangeEvent> changes =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "postgres")
+                        .executeAndCollect("pgstream tail")) {
+            IdleTimer idle = new IdleTimer(changes, idleExitSeconds);
+            ChangeEvent e;
+            while ((maxEvents == null || printed < maxEvents) && (e = idle.next()) != null) {
+                out.println(ChangeEventJson.toJson(e));
+                out.flush();
+                printed++;
+                lastPrinted = e.commitLsn();
+            }
+            if (lastPrinted != null) {
+                awaitAcknowledged(lastPrinted);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A change is printed once a checkpoint covers it, but the slot hears of that checkpoint a
+     * moment later; leaving before then would make the next {@code tail} print it again.
+     */
+    private void awaitAcknowledged(Lsn commitLsn) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Connection c = connection.config().connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                                        + " WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()
+                            && rs.getString(1) != null
+                            && Lsn.parse(rs.getString(1)).compareTo(commitLsn) >= 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        LOG.warn(
+                "slot {} did not confirm {} within 30 s; the next tail may print the last changes"
+                        + " again",
+                slot,
+                commitLsn);
+    }
+
+    /**
+     * Reads the next change, or null once {@code --idle-exit} seconds pass without one. The collect
+     * iterator blocks, so it is read on a helper thread.
+     */
+    private static final class IdleTimer {
+        private static final Object END = new Object();
+        private final SynchronousQueue<Object> handoff = new SynchronousQueue<>();
+        private final Long idleSeconds;
+
+        IdleTimer(CloseableIterator<ChangeEvent> changes, Long idleSeconds) {
+            this.idleSeconds = idleSeconds;
+            Thread reader =
+                    new Thread(
+                            () -> {
+                                try {
+                                    while (changes.hasNext()) {
+                                        handoff.put(changes.next());
+                                    }
+                                    handoff.put(END);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } catch (RuntimeException e) {
+                                    try {
+                                        handoff.put(e);
+                                    } catch (InterruptedException ignored) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                            },
+                            "pgstream-tail-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        ChangeEvent next() throws InterruptedException {
+            Object o =
+                    idleSeconds == null
+                            ? handoff.take()
+                            : handoff.poll(
+                                    Duration.ofSeconds(idleSeconds).toMillis(),
+                                    TimeUnit.MILLISECONDS);
+            if (o == null || o == END) {
+                return null;
+            }
+            if (o instanceof RuntimeException) {
+                throw (RuntimeException) o;
+            }
+            return (ChangeEvent) o;
+        }
+    }
+}
