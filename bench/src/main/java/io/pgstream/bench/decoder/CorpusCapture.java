@@ -15,7 +15,7 @@ import java.util.List;
  * jsonb, timestamptz) and many small insert+update+delete transactions. Two slots exist before the
  * workload: one for {@code pg_recvlogical} (the reference), one peeked into corpus files.
  */
-final class CorpusCapture {
+public final class CorpusCapture {
 
     static final String TABLE =
             "CREATE TABLE docs (id bigint PRIMARY KEY, title text, body text, price numeric(12,2),"
@@ -24,17 +24,17 @@ final class CorpusCapture {
     private final PgConnectionConfig server;
     private final String database;
 
-    CorpusCapture(PgConnectionConfig server, String database) {
+    public CorpusCapture(PgConnectionConfig server, String database) {
         this.server = server;
         this.database = database;
     }
 
-    PgConnectionConfig database() {
+    public PgConnectionConfig database() {
         return server.withDatabase(database);
     }
 
     /** Creates the database, publication and both slots; returns nothing, throws on failure. */
-    void prepare(String referenceSlot, String corpusSlot) throws SQLException {
+    public void prepare(String referenceSlot, String corpusSlot) throws SQLException {
         try (Connection c = server.connect();
                 Statement s = c.createStatement()) {
             for (String slot : List.of(referenceSlot, corpusSlot)) {
@@ -61,7 +61,7 @@ final class CorpusCapture {
     }
 
     /** Runs the workload; returns the WAL position after it (the reference's end point). */
-    Lsn workload(int bigRows, int smallTransactions) throws SQLException {
+    public Lsn workload(int bigRows, int smallTransactions) throws SQLException {
         try (Connection c = database().connect();
                 Statement s = c.createStatement()) {
             s.execute("SET synchronous_commit = on");
@@ -116,7 +116,7 @@ final class CorpusCapture {
         return new Corpus(1, lsns, messages);
     }
 
-    void cleanup(String... slots) throws SQLException {
+    public void cleanup(String... slots) throws SQLException {
         try (Connection c = server.connect();
                 Statement s = c.createStatement()) {
             for (String slot : slots) {

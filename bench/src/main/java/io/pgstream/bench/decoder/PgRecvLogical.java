@@ -7,33 +7,43 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs PostgreSQL's own {@code pg_recvlogical} as the reference reader of a pgoutput slot. */
-final class PgRecvLogical {
+public final class PgRecvLogical {
 
     private PgRecvLogical() {}
 
     /** Drains {@code slot} up to {@code end} into /dev/null; returns the wall time in seconds. */
-    static double drain(String binary, PgConnectionConfig db, String slot, Lsn end)
+    public static double drain(String binary, PgConnectionConfig db, String slot, Lsn end)
+            throws IOException, InterruptedException {
+        return drain(binary, db, slot, end, List.of("proto_version=1"));
+    }
+
+    /** As {@link #drain(String, PgConnectionConfig, String, Lsn)}, with these pgoutput options. */
+    public static double drain(
+            String binary, PgConnectionConfig db, String slot, Lsn end, List<String> options)
             throws IOException, InterruptedException {
         List<String> command =
-                List.of(
-                        binary,
-                        "--dbname=host="
-                                + db.host()
-                                + " port="
-                                + db.port()
-                                + " dbname="
-                                + db.database()
-                                + " user="
-                                + db.user(),
-                        "--slot=" + slot,
-                        "--start",
-                        "--endpos=" + end,
-                        "--no-loop",
-                        "-o",
-                        "proto_version=1",
-                        "-o",
-                        "publication_names=bench",
-                        "--file=/dev/null");
+                new java.util.ArrayList<>(
+                        List.of(
+                                binary,
+                                "--dbname=host="
+                                        + db.host()
+                                        + " port="
+                                        + db.port()
+                                        + " dbname="
+                                        + db.database()
+                                        + " user="
+                                        + db.user(),
+                                "--slot=" + slot,
+                                "--start",
+                                "--endpos=" + end,
+                                "--no-loop",
+                                "-o",
+                                "publication_names=bench",
+                                "--file=/dev/null"));
+        for (String option : options) {
+            command.add("-o");
+            command.add(option);
+        }
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         if (db.hasPassword()) {
             throw new IllegalArgumentException(

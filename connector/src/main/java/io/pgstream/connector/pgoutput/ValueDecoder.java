@@ -77,10 +77,16 @@ public final class ValueDecoder {
 
     private Object fromBinary(int typeOid, byte[] buf, int offset, int length) {
         ValueKind kind = types.kind(typeOid);
-        if (kind != ValueKind.ARRAY) {
-            return BinaryValues.scalar(kind, buf, offset, length);
+        if (kind == ValueKind.ARRAY) {
+            return binaryArray(typeOid, buf, offset, length);
         }
-        return binaryArray(typeOid, buf, offset, length);
+        Object value = BinaryValues.scalar(kind, buf, offset, length);
+        if (kind == ValueKind.OTHER_USER && value instanceof byte[]) {
+            // Not text-like: a composite's send form can be written back as its text form.
+            String record = RecordText.render(buf, offset, length, this::fromBinary);
+            return record != null ? record : value;
+        }
+        return value;
     }
 
     /**

@@ -199,6 +199,7 @@ class PgOutputDifferentialITCase {
         PG.execute(
                 "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
                 "CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0)",
+                "CREATE TYPE pair AS (a int, b text)",
                 wide.toString(),
                 "CREATE TABLE docs (id int PRIMARY KEY, title text, body text)",
                 "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL",

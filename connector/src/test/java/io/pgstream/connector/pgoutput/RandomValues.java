@@ -53,6 +53,7 @@ final class RandomValues {
         {"v", "vector(3)"},
         {"o", "oid"},
         {"dm", "positive_int"},
+        {"pr", "pair"},
     };
 
     /** A literal (already quoted and cast) for a column of the given type, or NULL. */
@@ -173,6 +174,8 @@ final class RandomValues {
                 return oneOf("{1.50,NaN,NULL}", "{}");
             case "timestamptz[]":
                 return oneOf("{\"2024-01-01 00:00:00+00\",NULL,infinity}", "{}");
+            case "pair":
+                return oneOf("(1,x)", "(,\"a b\")", "(-3,\"\")", "(5,\"q\"\"uote\\\\\")", "(,)");
             case "mood":
                 return oneOf("sad", "ok", "happy");
             case "vector(3)":

@@ -163,6 +163,9 @@ class ValueDecoderITCase {
                 c("ARRAY['\\x01'::bytea]", SAME_AS_TEXT),
                 c("ARRAY['{\"a\":1}'::jsonb]", List.of(new PgJson("{\"a\": 1}"))),
                 c("'{sad,happy}'::mood[]", List.of("sad", "happy")),
+                c("ROW(1, 'x')::pair", "(1,x)"),
+                c("ROW(NULL, 'a \"b\" (c), d\\e')::pair", "(,\"a \"\"b\"\" (c), d\\\\e\")"),
+                c("ROW(-7, '')::pair", "(-7,\"\")"),
                 c("'{{1,2},{3,NULL}}'::integer[]", "{{1,2},{3,NULL}}"),
                 c("'[2:3][1:1]={{\"a b\"},{c}}'::text[]", "[2:3][1:1]={{\"a b\"},{c}}"));
     }

@@ -187,6 +187,63 @@ class PostgresSourceITCase {
         assertThat(ids).containsExactlyElementsOf(expected);
     }
 
+    /**
+     * The walsender killed mid-stream: the task fails with the connection error, Flink restarts it
+     * from the last checkpoint, and the result is still every change exactly once.
+     */
+    @Test
+    void connectionLossRestartsFromTheLastCheckpointWithoutLossOrRepeat() throws Exception {
+        insertRange(1, 50);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        List<String> ids = new ArrayList<>();
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(source().build(), WatermarkStrategy.noWatermarks(), "postgres")
+                        .executeAndCollect("connection-loss")) {
+            while (ids.size() < 50) {
+                ids.add(id(it.next()));
+            }
+            Object pid =
+                    PG.queryValue(
+                            "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '"
+                                    + slot
+                                    + "'");
+            assertThat(pid).as("the job's walsender").isNotNull();
+            PG.execute("SELECT pg_terminate_backend(" + pid + ")");
+            insertRange(51, 100);
+            while (ids.size() < 100) {
+                ids.add(id(it.next()));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> {
+                                Object now =
+                                        PG.queryValue(
+                                                "SELECT active_pid FROM pg_replication_slots"
+                                                        + " WHERE slot_name = '"
+                                                        + slot
+                                                        + "'");
+                                return now != null && !now.equals(pid);
+                            });
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            expected.add(String.valueOf(i));
+        }
+        assertThat(ids).containsExactlyElementsOf(expected);
+    }
+
+    private static void insertRange(int from, int to) throws Exception {
+        for (int i = from; i <= to; i++) {
+            PG.execute("INSERT INTO items VALUES (" + i + ", 'v" + i + "')");
+        }
+    }
+
     /** Throws once, on the first change after a checkpoint that covered 200 changes completed. */
     static final class FailAfterCheckpoint
             implements org.apache.flink.api.common.functions.MapFunction<ChangeEvent, ChangeEvent>,
