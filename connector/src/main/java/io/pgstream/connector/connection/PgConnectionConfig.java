@@ -195,7 +195,13 @@ public final class PgConnectionConfig implements Serializable {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // URLDecoder's message quotes the bad characters, which may be part of a password.
+            throw new IllegalArgumentException(
+                    "Malformed percent-encoding in the DSN: write % as %25 (also in passwords)");
+        }
     }
 
     /** Replaces anything between {@code ://} and {@code @} so an unparseable DSN prints safely. */
