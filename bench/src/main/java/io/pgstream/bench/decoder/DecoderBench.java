@@ -24,22 +24,11 @@ public final class DecoderBench {
     private DecoderBench() {}
 
     public static void main(String[] args) throws Exception {
-        String dsn = System.getenv().getOrDefault("PGSTREAM_DSN", "");
-        int rows = 200_000;
-        int smallTxs = 30_000;
-        String recvlogical = "/usr/lib/postgresql/15/bin/pg_recvlogical";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dsn" -> dsn = args[++i];
-                case "--rows" -> rows = Integer.parseInt(args[++i]);
-                case "--small-txs" -> smallTxs = Integer.parseInt(args[++i]);
-                case "--pg-recvlogical" -> recvlogical = args[++i];
-                default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
-            }
-        }
-        if (dsn.isEmpty()) {
-            throw new IllegalArgumentException("--dsn or PGSTREAM_DSN is required");
-        }
+        BenchArgs a = BenchArgs.parse(args, 200_000, 30_000);
+        String dsn = a.dsn();
+        int rows = a.rows();
+        int smallTxs = a.smallTxs();
+        String recvlogical = a.pgRecvLogical();
         PgConnectionConfig server = PgConnectionConfig.parse(dsn);
         CorpusCapture capture = new CorpusCapture(server, "bench_decoder");
         String referenceSlot = "bench_decoder_ref";

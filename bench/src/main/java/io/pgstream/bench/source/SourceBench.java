@@ -1,5 +1,6 @@
 package io.pgstream.bench.source;
 
+import io.pgstream.bench.decoder.BenchArgs;
 import io.pgstream.bench.decoder.CorpusCapture;
 import io.pgstream.bench.decoder.PgRecvLogical;
 import io.pgstream.connector.connection.PgConnectionConfig;
@@ -33,22 +34,11 @@ public final class SourceBench {
     private SourceBench() {}
 
     public static void main(String[] args) throws Exception {
-        String dsn = System.getenv().getOrDefault("PGSTREAM_DSN", "");
-        int rows = 700_000;
-        int smallTxs = 100_000;
-        String recvlogical = "/usr/lib/postgresql/15/bin/pg_recvlogical";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dsn" -> dsn = args[++i];
-                case "--rows" -> rows = Integer.parseInt(args[++i]);
-                case "--small-txs" -> smallTxs = Integer.parseInt(args[++i]);
-                case "--pg-recvlogical" -> recvlogical = args[++i];
-                default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
-            }
-        }
-        if (dsn.isEmpty()) {
-            throw new IllegalArgumentException("--dsn or PGSTREAM_DSN is required");
-        }
+        BenchArgs a = BenchArgs.parse(args, 700_000, 100_000);
+        String dsn = a.dsn();
+        int rows = a.rows();
+        int smallTxs = a.smallTxs();
+        String recvlogical = a.pgRecvLogical();
         CorpusCapture capture = new CorpusCapture(PgConnectionConfig.parse(dsn), "bench_source");
         String referenceSlot = "bench_source_ref";
         String sourceSlot = "bench_source_pgstream";

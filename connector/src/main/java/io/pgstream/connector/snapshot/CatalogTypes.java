@@ -11,11 +11,11 @@ import java.sql.Statement;
  * type by name, a domain by its base type, {@code pg_catalog} as the empty namespace. Snapshot rows
  * then decode with exactly the rules streamed rows do.
  */
-final class CatalogTypes {
+public final class CatalogTypes {
 
     private CatalogTypes() {}
 
-    static TypeRegistry load(Connection c) throws SQLException {
+    public static TypeRegistry load(Connection c) throws SQLException {
         TypeRegistry registry = new TypeRegistry();
         try (Statement s = c.createStatement();
                 ResultSet rs =

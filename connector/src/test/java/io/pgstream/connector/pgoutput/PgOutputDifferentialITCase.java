@@ -6,6 +6,7 @@ import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.event.RowValues;
+import io.pgstream.connector.snapshot.CatalogTypes;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -229,27 +230,11 @@ class PgOutputDifferentialITCase {
         return types;
     }
 
-    /**
-     * The registry the Type messages build, from the catalog: each user type named as pgoutput
-     * names it (a domain by its base type, pg_catalog as the empty namespace).
-     */
+    /** The registry Type messages build: user types as pgoutput names them. */
     private TypeRegistry registryFromCatalog() throws SQLException {
-        TypeRegistry registry = new TypeRegistry();
-        try (Connection c = PG.connect();
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT t.oid, CASE WHEN b.typnamespace = 'pg_catalog'::regnamespace"
-                                        + " THEN '' ELSE n.nspname END, b.typname FROM pg_type t"
-                                        + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd'"
-                                        + " THEN t.typbasetype ELSE t.oid END"
-                                        + " JOIN pg_namespace n ON n.oid = b.typnamespace"
-                                        + " WHERE t.oid >= 16384")) {
-            while (rs.next()) {
-                registry.register((int) rs.getLong(1), rs.getString(2), rs.getString(3));
-            }
+        try (Connection c = PG.connect()) {
+            return CatalogTypes.load(c);
         }
-        return registry;
     }
 
     private List<TestDecodingOutput.Tx> readTestDecoding(String slot) throws SQLException {

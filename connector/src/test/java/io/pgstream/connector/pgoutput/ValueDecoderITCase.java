@@ -6,11 +6,13 @@ import io.pgstream.connector.event.NumericSpecial;
 import io.pgstream.connector.event.PgInterval;
 import io.pgstream.connector.event.PgJson;
 import io.pgstream.connector.event.RowValues;
+import io.pgstream.connector.snapshot.CatalogTypes;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -231,22 +233,9 @@ class ValueDecoderITCase {
     }
 
     /** The registry Type messages build: user types as pgoutput names them. */
-    private static TypeRegistry registryFromCatalog() throws Exception {
-        TypeRegistry registry = new TypeRegistry();
-        try (Connection c = PG.connect();
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT t.oid, CASE WHEN b.typnamespace = 'pg_catalog'::regnamespace"
-                                        + " THEN '' ELSE n.nspname END, b.typname FROM pg_type t"
-                                        + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd'"
-                                        + " THEN t.typbasetype ELSE t.oid END"
-                                        + " JOIN pg_namespace n ON n.oid = b.typnamespace"
-                                        + " WHERE t.oid >= 16384")) {
-            while (rs.next()) {
-                registry.register((int) rs.getLong(1), rs.getString(2), rs.getString(3));
-            }
+    private static TypeRegistry registryFromCatalog() throws SQLException {
+        try (Connection c = PG.connect()) {
+            return CatalogTypes.load(c);
         }
-        return registry;
     }
 }
