@@ -157,7 +157,9 @@ final class TailCommand implements Callable<Integer> {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()
                             && rs.getString(1) != null
-                            && Lsn.parse(rs.getString(1)).compareTo(commitLsn) >= 0) {
+                            // Past the commit record, not at it: at it, the server would
+                            // send that transaction again.
+                            && Lsn.parse(rs.getString(1)).compareTo(commitLsn) > 0) {
                         return;
                     }
                 }

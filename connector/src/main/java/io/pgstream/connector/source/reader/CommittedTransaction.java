@@ -17,13 +17,19 @@ public final class CommittedTransaction implements AutoCloseable {
 
     private final long xid;
     private final Lsn commitLsn;
+    private final Lsn endLsn;
     private final Instant commitTime;
     private final SpillingTransactionBuffer buffer;
 
     public CommittedTransaction(
-            long xid, Lsn commitLsn, Instant commitTime, SpillingTransactionBuffer buffer) {
+            long xid,
+            Lsn commitLsn,
+            Lsn endLsn,
+            Instant commitTime,
+            SpillingTransactionBuffer buffer) {
         this.xid = xid;
         this.commitLsn = commitLsn;
+        this.endLsn = endLsn;
         this.commitTime = commitTime;
         this.buffer = buffer;
     }
@@ -34,6 +40,15 @@ public final class CommittedTransaction implements AutoCloseable {
 
     public Lsn commitLsn() {
         return commitLsn;
+    }
+
+    /**
+     * The end of the transaction's commit record: the position to confirm once the transaction is
+     * safely delivered. Confirming the commit LSN itself would make the server send the transaction
+     * again to the next reader of the slot.
+     */
+    public Lsn endLsn() {
+        return endLsn;
     }
 
     public Instant commitTime() {

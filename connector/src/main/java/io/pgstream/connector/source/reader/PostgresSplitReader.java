@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -126,7 +128,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
                 (splitId, lsn) -> {
                     SlotReader slot = slots.get(splitId);
                     if (slot != null) {
-                        slot.acknowledge(lsn);
+                        slot.acknowledgeCommit(lsn);
                     }
                 });
     }
@@ -154,6 +156,10 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
         final Lsn stopLsn;
         Lsn acked = Lsn.INVALID;
         Lsn lastHandedOver;
+
+        /** End LSN of each handed-over transaction by commit LSN, until acknowledged. */
+        final NavigableMap<Lsn, Lsn> endByCommit = new TreeMap<>();
+
         long lastIdleAck;
         boolean finished;
         boolean handedOver;
@@ -211,6 +217,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
                 metrics.transactionBuffered();
                 out.add(split.splitId(), tx);
                 lastHandedOver = tx.commitLsn();
+                endByCommit.put(tx.commitLsn(), tx.endLsn());
                 handedOver = true;
             }
             if (stopLsn != null && (collector.reachedStop() || isDrainedPast(stopLsn))) {
@@ -244,6 +251,16 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
                 LOG.debug("Slot {} idle: confirming server position {}", split.slotName(), sent);
                 acknowledge(sent);
             }
+        }
+
+        /**
+         * Confirms the transaction that committed at {@code commitLsn} (and all before it) by its
+         * end LSN, so that a new reader of the slot starts after it rather than at it.
+         */
+        void acknowledgeCommit(Lsn commitLsn) {
+            Lsn end = endByCommit.get(commitLsn);
+            endByCommit.headMap(commitLsn, true).clear();
+            acknowledge(end != null && end.isValid() ? end : commitLsn);
         }
 
         void acknowledge(Lsn lsn) {

@@ -94,7 +94,7 @@ final class TransactionCollector implements TransactionListener {
             skippedTransactions++;
             return;
         }
-        committed.add(new CommittedTransaction(xid, commitLsn, commitTime, buffer));
+        committed.add(new CommittedTransaction(xid, commitLsn, endLsn, commitTime, buffer));
     }
 
     @Override
