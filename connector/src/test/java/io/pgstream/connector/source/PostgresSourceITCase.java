@@ -144,8 +144,11 @@ class PostgresSourceITCase {
     }
 
     /**
-     * A failure after a checkpoint that covers emitted changes: the server resends the transaction
-     * at the restored LSN (it only skips commits strictly before it), and the reader must drop it.
+     * A failure after a checkpoint that covers emitted changes: the job restarts from that
+     * checkpoint while the slot holds what it was told, and the collected result (exactly-once
+     * under checkpointing) is every change once, in order. The drop of transactions at or below the
+     * restored position is unit-tested in {@code TransactionCollectorTest}; the savepoint test of
+     * {@code PostgresSourceLifecycleITCase} fails without it.
      */
     @Test
     void failoverNeitherLosesNorRepeatsChanges() throws Exception {
