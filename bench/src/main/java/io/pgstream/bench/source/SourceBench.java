@@ -7,6 +7,7 @@ import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.PostgresSource;
+import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.StoppingPosition;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import java.util.List;
@@ -163,6 +164,7 @@ public final class SourceBench {
                                 .slotName(slot)
                                 .publicationName("bench")
                                 .existingSlotOnly()
+                                .startupMode(StartupMode.LATEST)
                                 .deserializer(ChangeEventDeserializationSchema.changeEvents())
                                 .stopAt(StoppingPosition.atLsn(end))
                                 .build(),

@@ -101,7 +101,13 @@ public final class PostgresSource<T>
                 new PostgresSourceFetcherManager(
                         () ->
                                 new PostgresSplitReader(
-                                        streams, spill, budget, maxMessages, metrics, heartbeat),
+                                        connection,
+                                        streams,
+                                        spill,
+                                        budget,
+                                        maxMessages,
+                                        metrics,
+                                        heartbeat),
                         options);
         return new PostgresSourceReader<>(
                 fetcherManager,

@@ -90,6 +90,16 @@ public final class PostgresSourceBuilder<T> {
         return slotPreparer(ReplicationDiscovery::requireExistingSlot);
     }
 
+    /** Where a fresh job starts: {@link StartupMode#INITIAL} (snapshot, then stream) by default. */
+    public PostgresSourceBuilder<T> startupMode(StartupMode mode) {
+        return set(PostgresSourceOptions.STARTUP_MODE, mode);
+    }
+
+    /** Rows per snapshot chunk. */
+    public PostgresSourceBuilder<T> snapshotChunkRows(int rows) {
+        return set(PostgresSourceOptions.SNAPSHOT_CHUNK_ROWS, rows);
+    }
+
     public PostgresSourceBuilder<T> valueFormat(PostgresSourceOptions.ValueFormat format) {
         return set(PostgresSourceOptions.VALUE_FORMAT, format);
     }
@@ -157,8 +167,16 @@ public final class PostgresSourceBuilder<T> {
         return new PostgresSource<>(
                 connection,
                 options,
-                new ReplicationDiscovery(connection, slots, stop, preparer),
-                stop.isBounded(),
+                new ReplicationDiscovery(
+                        connection,
+                        slots,
+                        stop,
+                        preparer,
+                        options.get(PostgresSourceOptions.STARTUP_MODE),
+                        options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_ROWS)),
+                stop.isBounded()
+                        || options.get(PostgresSourceOptions.STARTUP_MODE)
+                                == StartupMode.SNAPSHOT_ONLY,
                 deserializer);
     }
 }

@@ -13,6 +13,20 @@ import org.apache.flink.configuration.MemorySize;
 public final class PostgresSourceOptions {
     private PostgresSourceOptions() {}
 
+    public static final ConfigOption<StartupMode> STARTUP_MODE =
+            ConfigOptions.key("startup.mode")
+                    .enumType(StartupMode.class)
+                    .defaultValue(StartupMode.INITIAL)
+                    .withDescription(
+                            "INITIAL: existing rows as read events, then the stream; LATEST: the"
+                                    + " stream only; SNAPSHOT_ONLY: existing rows, then finish.");
+
+    public static final ConfigOption<Integer> SNAPSHOT_CHUNK_ROWS =
+            ConfigOptions.key("snapshot.chunk-size")
+                    .intType()
+                    .defaultValue(8192)
+                    .withDescription("Rows per snapshot chunk (one query, one split).");
+
     public static final ConfigOption<String> SLOT_NAME =
             ConfigOptions.key("slot.name")
                     .stringType()

@@ -3,6 +3,9 @@ package io.pgstream.connector.source;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.PgStreamSetupException;
+import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.snapshot.ChunkPlanner;
+import io.pgstream.connector.snapshot.SnapshotChunk;
 import io.pgstream.connector.source.enumerator.SplitDiscovery;
 import io.pgstream.connector.source.split.PostgresSplit;
 import java.sql.Connection;
@@ -29,16 +32,22 @@ final class ReplicationDiscovery implements SplitDiscovery {
     private final List<SlotSpec> slots;
     private final StoppingPosition stop;
     private final SlotPreparer preparer;
+    private final StartupMode startupMode;
+    private final int chunkRows;
 
     ReplicationDiscovery(
             PgConnectionConfig connection,
             List<SlotSpec> slots,
             StoppingPosition stop,
-            SlotPreparer preparer) {
+            SlotPreparer preparer,
+            StartupMode startupMode,
+            int chunkRows) {
         this.connection = connection;
         this.slots = List.copyOf(slots);
         this.stop = stop;
         this.preparer = preparer;
+        this.startupMode = startupMode;
+        this.chunkRows = chunkRows;
     }
 
     @Override
@@ -55,6 +64,14 @@ final class ReplicationDiscovery implements SplitDiscovery {
         StoppingPosition resolved =
                 stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;
         List<PostgresSplit> splits = new ArrayList<>();
+        if (startupMode != StartupMode.LATEST) {
+            // The slots exist now, so every change after this point is in them: the snapshot may
+            // read the rows at any time from here on.
+            splits.addAll(snapshotChunks());
+        }
+        if (startupMode == StartupMode.SNAPSHOT_ONLY) {
+            return splits;
+        }
         for (SlotSpec spec : slots) {
             splits.add(
                     new PostgresSplit(
@@ -64,6 +81,41 @@ final class ReplicationDiscovery implements SplitDiscovery {
                             resolved));
         }
         return splits;
+    }
+
+    private List<PostgresSplit> snapshotChunks() throws SQLException {
+        List<PostgresSplit> chunks = new ArrayList<>();
+        ChunkPlanner planner = new ChunkPlanner(chunkRows);
+        try (Connection c = connection.connect()) {
+            for (SlotSpec spec : slots) {
+                for (TableId table : publishedTables(c, spec)) {
+                    ChunkPlanner.TableKey key = ChunkPlanner.key(c, table);
+                    for (SnapshotChunk chunk : planner.plan(c, table, key)) {
+                        chunks.add(
+                                PostgresSplit.snapshot(
+                                        spec.slot(), spec.publication(), chunk, key.types()));
+                    }
+                }
+            }
+        }
+        return chunks;
+    }
+
+    /** The tables the slot's publication publishes (the configured ones are in it by now). */
+    private static List<TableId> publishedTables(Connection c, SlotSpec spec) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (var ps =
+                c.prepareStatement(
+                        "SELECT schemaname, tablename FROM pg_publication_tables"
+                                + " WHERE pubname = ? ORDER BY 1, 2")) {
+            ps.setString(1, spec.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return tables;
     }
 
     private Lsn walEnd() throws SQLException {

@@ -30,6 +30,7 @@ public final class LargeTransactionJob {
                                 .connection(connection)
                                 .slotName(args[1])
                                 .publicationName(args[2])
+                                .startupMode(StartupMode.LATEST)
                                 .deserializer(ChangeEventDeserializationSchema.changeEvents())
                                 .stopAt(StoppingPosition.currentWalEnd())
                                 .build(),

@@ -71,6 +71,7 @@ class PostgresSourceITCase {
                 .connection(PG.config())
                 .slotName(slot)
                 .publicationName("items_pub")
+                .startupMode(StartupMode.LATEST)
                 .deserializer(ChangeEventDeserializationSchema.changeEvents());
     }
 

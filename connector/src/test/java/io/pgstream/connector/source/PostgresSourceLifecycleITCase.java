@@ -67,6 +67,7 @@ class PostgresSourceLifecycleITCase {
                 .connection(connection)
                 .slotName(slot)
                 .publicationName("items_pub")
+                .startupMode(StartupMode.LATEST)
                 .deserializer(ChangeEventDeserializationSchema.changeEvents());
     }
 

@@ -67,6 +67,7 @@ class PostgresSourceMetricsITCase {
                                 .connection(PG.config())
                                 .slotName(slot)
                                 .publicationName("items_pub")
+                                .startupMode(StartupMode.LATEST)
                                 .deserializer(ChangeEventDeserializationSchema.changeEvents())
                                 .transactionMemoryBudget(MemorySize.parse("64kb"))
                                 .build(),

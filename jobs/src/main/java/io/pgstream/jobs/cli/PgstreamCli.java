@@ -60,6 +60,7 @@ public final class PgstreamCli implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         ErrorReporter errors = new ErrorReporter();
         return new CommandLine(new PgstreamCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
                 .setExecutionExceptionHandler(errors)

@@ -6,6 +6,7 @@ import io.pgstream.connector.format.ChangeEventJson;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.PostgresSource;
+import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -79,6 +80,15 @@ final class TailCommand implements Callable<Integer> {
     List<String> tables = new ArrayList<>();
 
     @Option(
+            names = "--startup-mode",
+            paramLabel = "<mode>",
+            defaultValue = "initial",
+            description =
+                    "initial (existing rows as read events, then changes), latest (changes"
+                            + " only) or snapshot_only; default: ${DEFAULT-VALUE}")
+    StartupMode startupMode;
+
+    @Option(
             names = "--max-events",
             paramLabel = "<n>",
             description = "Exit 0 after printing this many changes")
@@ -114,6 +124,7 @@ final class TailCommand implements Callable<Integer> {
                         .slotName(slot)
                         .publicationName(publication)
                         .tables(tables.toArray(String[]::new))
+                        .startupMode(startupMode)
                         .deserializer(ChangeEventDeserializationSchema.changeEvents())
                         .build();
         Configuration conf = new Configuration();

@@ -150,7 +150,8 @@ class TailCommandITCase {
 
         // Everything printed was checkpointed and acknowledged: a new tail repeats nothing.
         PG.execute("INSERT INTO t (id) VALUES (2)");
-        String[] second = tail("--idle-exit", "3").get(120, TimeUnit.SECONDS);
+        String[] second =
+                tail("--idle-exit", "3", "--startup-mode", "latest").get(120, TimeUnit.SECONDS);
         assertThat(second[0]).as(second[2]).isEqualTo("0");
         String[] again = second[1].strip().split("\n");
         assertThat(again).hasSize(1);

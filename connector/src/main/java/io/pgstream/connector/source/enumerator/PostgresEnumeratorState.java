@@ -11,18 +11,34 @@ import java.util.Set;
  * What the enumerator checkpoints: the splits not yet handed to a reader, and the slots already
  * handed out (their progress lives in the readers' state, so they must never be assigned twice).
  * {@code discovered} says whether slot setup has already run: a restored job does not repeat it.
+ * {@code finishedChunks} are the snapshot chunks whose rows were all emitted: a restore reads only
+ * the others.
  */
 public final class PostgresEnumeratorState {
 
     private final boolean discovered;
     private final List<PostgresSplit> pending;
     private final Set<String> assignedSlots;
+    private final Set<String> finishedChunks;
 
     public PostgresEnumeratorState(
             boolean discovered, List<PostgresSplit> pending, Set<String> assignedSlots) {
+        this(discovered, pending, assignedSlots, Set.of());
+    }
+
+    public PostgresEnumeratorState(
+            boolean discovered,
+            List<PostgresSplit> pending,
+            Set<String> assignedSlots,
+            Set<String> finishedChunks) {
         this.discovered = discovered;
         this.pending = List.copyOf(pending);
         this.assignedSlots = Collections.unmodifiableSet(new LinkedHashSet<>(assignedSlots));
+        this.finishedChunks = Collections.unmodifiableSet(new LinkedHashSet<>(finishedChunks));
+    }
+
+    public Set<String> finishedChunks() {
+        return finishedChunks;
     }
 
     /** The state of a job that has not started yet. */
@@ -50,12 +66,13 @@ public final class PostgresEnumeratorState {
         PostgresEnumeratorState that = (PostgresEnumeratorState) o;
         return discovered == that.discovered
                 && pending.equals(that.pending)
-                && assignedSlots.equals(that.assignedSlots);
+                && assignedSlots.equals(that.assignedSlots)
+                && finishedChunks.equals(that.finishedChunks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(discovered, pending, assignedSlots);
+        return Objects.hash(discovered, pending, assignedSlots, finishedChunks);
     }
 
     @Override
@@ -66,6 +83,8 @@ public final class PostgresEnumeratorState {
                 + pending
                 + ", assigned="
                 + assignedSlots
+                + ", finishedChunks="
+                + finishedChunks.size()
                 + "}";
     }
 }

@@ -17,13 +17,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * Versioned bytes of {@link PostgresEnumeratorState}.
  *
  * <p>Version 1: discovered flag; pending splits, each as its split-serializer version and bytes (so
- * split format changes need no enumerator version); assigned slot names.
+ * split format changes need no enumerator version); assigned slot names. Version 2 appends the ids
+ * of finished snapshot chunks.
  */
 public final class PostgresEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PostgresEnumeratorState> {
 
     public static final int VERSION_1 = 1;
-    public static final int CURRENT_VERSION = VERSION_1;
+    public static final int VERSION_2 = 2;
+    public static final int CURRENT_VERSION = VERSION_2;
 
     private final PostgresSplitSerializer splitSerializer = PostgresSplitSerializer.INSTANCE;
 
@@ -48,13 +50,17 @@ public final class PostgresEnumeratorStateSerializer
             for (String slot : state.assignedSlots()) {
                 out.writeUTF(slot);
             }
+            out.writeInt(state.finishedChunks().size());
+            for (String chunk : state.finishedChunks()) {
+                out.writeUTF(chunk);
+            }
         }
         return bytes.toByteArray();
     }
 
     @Override
     public PostgresEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION_1) {
+        if (version != VERSION_1 && version != VERSION_2) {
             throw new IOException(
                     "Unknown PostgresEnumeratorState serializer version "
                             + version
@@ -77,7 +83,14 @@ public final class PostgresEnumeratorStateSerializer
             for (int i = 0; i < assignedCount; i++) {
                 assigned.add(in.readUTF());
             }
-            return new PostgresEnumeratorState(discovered, pending, assigned);
+            Set<String> finished = new LinkedHashSet<>();
+            if (version >= VERSION_2) {
+                int finishedCount = in.readInt();
+                for (int i = 0; i < finishedCount; i++) {
+                    finished.add(in.readUTF());
+                }
+            }
+            return new PostgresEnumeratorState(discovered, pending, assigned, finished);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.util.FlinkRuntimeException;
@@ -30,7 +31,19 @@ public final class PostgresSourceEnumerator
     private final SplitDiscovery discovery;
     private final List<PostgresSplit> pending;
     private final Set<String> assignedSlots;
+    private final Set<String> finishedChunks;
     private boolean discovered;
+
+    /** Whether the stream splits may be handed out: the snapshot, if any, is done downstream. */
+    private boolean released;
+
+    /** The first checkpoint taken after the snapshot finished; its completion releases. */
+    private long releaseCheckpoint = -1;
+
+    private boolean checkpointSeen;
+
+    /** Readers that asked for a chunk when none could be given yet. */
+    private final Set<Integer> waitingForChunk = new LinkedHashSet<>();
 
     public PostgresSourceEnumerator(
             SplitEnumeratorContext<PostgresSplit> context,
@@ -40,7 +53,10 @@ public final class PostgresSourceEnumerator
         this.discovery = discovery;
         this.pending = new ArrayList<>(restored.pending());
         this.assignedSlots = new LinkedHashSet<>(restored.assignedSlots());
+        this.finishedChunks = new LinkedHashSet<>(restored.finishedChunks());
         this.discovered = restored.discovered();
+        // A restored snapshot that had finished was covered by the checkpoint restored from.
+        this.released = discovered && snapshotDone();
     }
 
     @Override
@@ -59,28 +75,127 @@ public final class PostgresSourceEnumerator
                     }
                     discovered = true;
                     for (PostgresSplit split : splits) {
-                        if (!assignedSlots.contains(split.slotName())) {
+                        if (!assignedSlots.contains(split.splitId())
+                                && !finishedChunks.contains(split.splitId())) {
                             pending.add(split);
                         }
                     }
-                    pending.sort((a, b) -> a.slotName().compareTo(b.slotName()));
-                    LOG.info("Replication splits ready: {}", pending);
+                    sortPending();
+                    released = snapshotDone();
+                    serveChunkRequests();
+                    LOG.info(
+                            "Replication splits ready: {} snapshot chunk(s), stream splits {}",
+                            pending.stream().filter(PostgresSplit::isSnapshot).count(),
+                            pending.stream().filter(sp -> !sp.isSnapshot()).toList());
                     assignPending();
                 });
     }
 
     @Override
     public void handleSplitRequest(int subtaskId, String requesterHostname) {
-        // Splits are pushed on registration; readers never need to ask.
+        // Snapshot chunks go to whichever reader asks; stream splits are pushed.
+        waitingForChunk.add(subtaskId);
+        serveChunkRequests();
+        assignPending();
+    }
+
+    private void serveChunkRequests() {
+        if (!discovered) {
+            return;
+        }
+        Iterator<Integer> readers = waitingForChunk.iterator();
+        while (readers.hasNext()) {
+            int reader = readers.next();
+            if (!context.registeredReaders().containsKey(reader)) {
+                readers.remove();
+                continue;
+            }
+            PostgresSplit chunk =
+                    pending.stream().filter(PostgresSplit::isSnapshot).findFirst().orElse(null);
+            if (chunk == null) {
+                return;
+            }
+            pending.remove(chunk);
+            context.assignSplit(chunk, reader);
+            assignedSlots.add(chunk.splitId());
+            readers.remove();
+        }
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof ChunksFinishedEvent) {
+            finishedChunks.addAll(((ChunksFinishedEvent) event).splitIds());
+            if (!released
+                    && snapshotDone()
+                    && pending.stream().allMatch(PostgresSplit::isSnapshot)) {
+                // Nothing to stream (snapshot-only): nothing to order the snapshot against.
+                released = true;
+            } else if (!released && snapshotDone()) {
+                LOG.info(
+                        "Snapshot finished ({} chunks); the stream starts after the next"
+                                + " checkpoint",
+                        finishedChunks.size());
+                scheduleReleaseWithoutCheckpoints();
+            }
+            assignPending();
+        }
+    }
+
+    /** All chunks handed out and reported finished (true when there never were any). */
+    private boolean snapshotDone() {
+        return pending.stream().noneMatch(PostgresSplit::isSnapshot)
+                && assignedSlots.stream()
+                        .filter(id -> id.startsWith("snapshot/"))
+                        .allMatch(finishedChunks::contains);
+    }
+
+    /**
+     * Without checkpointing no checkpoint will ever release the stream; if none has been seen 10 s
+     * after the snapshot finished, release it then (records are long flushed downstream by then).
+     */
+    private void scheduleReleaseWithoutCheckpoints() {
+        context.callAsync(
+                () -> {
+                    Thread.sleep(10_000);
+                    return null;
+                },
+                (ignored, error) -> {
+                    if (!released && !checkpointSeen) {
+                        LOG.info("No checkpoint seen: starting the stream after the snapshot");
+                        released = true;
+                        assignPending();
+                    }
+                });
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (!released && releaseCheckpoint >= 0 && checkpointId >= releaseCheckpoint) {
+            released = true;
+            assignPending();
+        }
+    }
+
+    private void sortPending() {
+        pending.sort(
+                (a, b) -> {
+                    if (a.isSnapshot() != b.isSnapshot()) {
+                        return a.isSnapshot() ? -1 : 1;
+                    }
+                    // Chunks keep their planned order (the sort is stable).
+                    return a.isSnapshot() ? 0 : a.slotName().compareTo(b.slotName());
+                });
     }
 
     @Override
     public void addSplitsBack(List<PostgresSplit> splits, int subtaskId) {
         for (PostgresSplit split : splits) {
-            assignedSlots.remove(split.slotName());
+            assignedSlots.remove(split.splitId());
             pending.add(split);
         }
-        pending.sort((a, b) -> a.slotName().compareTo(b.slotName()));
+        sortPending();
+        serveChunkRequests();
         assignPending();
     }
 
@@ -90,7 +205,7 @@ public final class PostgresSourceEnumerator
     }
 
     private void assignPending() {
-        if (!discovered) {
+        if (!discovered || !released) {
             return;
         }
         int parallelism = context.currentParallelism();
@@ -99,10 +214,13 @@ public final class PostgresSourceEnumerator
         int index = 0;
         while (it.hasNext()) {
             PostgresSplit split = it.next();
+            if (split.isSnapshot()) {
+                continue;
+            }
             int owner = ownerOf(split, index++, parallelism);
             if (registered.contains(owner)) {
                 context.assignSplit(split, owner);
-                assignedSlots.add(split.slotName());
+                assignedSlots.add(split.splitId());
                 it.remove();
             }
         }
@@ -112,7 +230,7 @@ public final class PostgresSourceEnumerator
             boolean waiting = false;
             int i = 0;
             for (PostgresSplit split : pending) {
-                waiting |= ownerOf(split, i++, parallelism) == reader;
+                waiting |= split.isSnapshot() || ownerOf(split, i++, parallelism) == reader;
             }
             if (!waiting) {
                 context.signalNoMoreSplits(reader);
@@ -131,7 +249,11 @@ public final class PostgresSourceEnumerator
 
     @Override
     public PostgresEnumeratorState snapshotState(long checkpointId) {
-        return new PostgresEnumeratorState(discovered, pending, assignedSlots);
+        checkpointSeen = true;
+        if (!released && releaseCheckpoint < 0 && discovered && snapshotDone()) {
+            releaseCheckpoint = checkpointId;
+        }
+        return new PostgresEnumeratorState(discovered, pending, assignedSlots, finishedChunks);
     }
 
     @Override

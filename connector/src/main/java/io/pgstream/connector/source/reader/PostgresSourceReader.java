@@ -2,8 +2,10 @@ package io.pgstream.connector.source.reader;
 
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.PostgresSourceOptions;
+import io.pgstream.connector.source.enumerator.ChunksFinishedEvent;
 import io.pgstream.connector.source.split.PostgresSplit;
 import io.pgstream.connector.source.split.PostgresSplitState;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +97,8 @@ public final class PostgresSourceReader<T>
 
     @Override
     public void start() {
-        // Splits are pushed by the enumerator on registration.
+        // Stream splits are pushed by the enumerator; snapshot chunks are pulled one at a time.
+        context.sendSplitRequest();
     }
 
     @Override
@@ -110,7 +113,18 @@ public final class PostgresSourceReader<T>
 
     @Override
     protected void onSplitFinished(Map<String, PostgresSplitState> finishedSplitIds) {
-        // A bounded split ends; its slot keeps whatever the last checkpoint acknowledged.
+        // A bounded stream split ends; its slot keeps whatever the last checkpoint acknowledged.
+        // A finished snapshot chunk is reported, and the next one asked for.
+        List<String> chunks = new ArrayList<>();
+        for (String id : finishedSplitIds.keySet()) {
+            if (id.startsWith("snapshot/")) {
+                chunks.add(id);
+            }
+        }
+        if (!chunks.isEmpty()) {
+            context.sendSourceEventToCoordinator(new ChunksFinishedEvent(chunks));
+            context.sendSplitRequest();
+        }
     }
 
     @Override

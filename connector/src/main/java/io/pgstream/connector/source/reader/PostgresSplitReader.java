@@ -1,14 +1,18 @@
 package io.pgstream.connector.source.reader;
 
+import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.pgoutput.ChangeEventAssembler;
+import io.pgstream.connector.snapshot.ChunkReader;
 import io.pgstream.connector.source.split.PostgresSplit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -51,15 +55,20 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
     private final SourceMetrics metrics;
     private final Heartbeat heartbeat;
     private final Map<String, SlotReader> slots = new LinkedHashMap<>();
+    private final Deque<PostgresSplit> chunks = new ArrayDeque<>();
+    private final PgConnectionConfig connection;
+    private ChunkReader chunkReader;
     private volatile boolean wakeUp;
 
     public PostgresSplitReader(
+            PgConnectionConfig connection,
             ReplicationStreamFactory streams,
             Path spillDirectory,
             long memoryBudget,
             int maxMessages,
             SourceMetrics metrics,
             Heartbeat heartbeat) {
+        this.connection = connection;
         this.streams = streams;
         this.spillDirectory = spillDirectory;
         this.memoryBudget = memoryBudget;
@@ -71,6 +80,10 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
     @Override
     public RecordsWithSplitIds<CommittedTransaction> fetch() throws IOException {
         RecordsBySplits.Builder<CommittedTransaction> out = new RecordsBySplits.Builder<>();
+        if (!chunks.isEmpty()) {
+            readChunk(chunks.poll(), out);
+            return out.build();
+        }
         if (slots.isEmpty()) {
             return out.build();
         }
@@ -109,6 +122,10 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
             throw new UnsupportedOperationException("Unsupported split change " + change);
         }
         for (PostgresSplit split : change.splits()) {
+            if (split.isSnapshot()) {
+                chunks.add(split);
+                continue;
+            }
             try {
                 slots.put(split.splitId(), new SlotReader(split));
             } catch (SQLException e) {
@@ -119,6 +136,30 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
                                 + e.getMessage(),
                         e);
             }
+        }
+    }
+
+    /**
+     * Reads a whole snapshot chunk as one record of {@code read} events (spilled past the memory
+     * budget like a large transaction), so a checkpoint never stands inside a chunk.
+     */
+    private void readChunk(PostgresSplit split, RecordsBySplits.Builder<CommittedTransaction> out)
+            throws IOException {
+        SpillingTransactionBuffer buffer =
+                new SpillingTransactionBuffer(spillDirectory, memoryBudget);
+        try {
+            if (chunkReader == null) {
+                chunkReader = new ChunkReader(connection);
+            }
+            Lsn asOf =
+                    chunkReader.read(split.chunk(), split.keyTypes(), e -> buffer.append(0, e, 64));
+            metrics.transactionBuffered();
+            out.add(split.splitId(), new CommittedTransaction(0, asOf, asOf, null, buffer));
+            out.addFinishedSplit(split.splitId());
+        } catch (SQLException e) {
+            buffer.close();
+            throw new IOException(
+                    "Snapshot of " + split.chunk().id() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -145,6 +186,9 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
         }
         slots.clear();
         heartbeat.close();
+        if (chunkReader != null) {
+            chunkReader.close();
+        }
     }
 
     /** One slot's stream, assembler and buffered transactions. */

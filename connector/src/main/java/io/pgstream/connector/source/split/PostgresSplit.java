@@ -1,8 +1,10 @@
 package io.pgstream.connector.source.split;
 
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.snapshot.SnapshotChunk;
 import io.pgstream.connector.source.StartingPosition;
 import io.pgstream.connector.source.StoppingPosition;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.SourceSplit;
 
@@ -20,22 +22,69 @@ public final class PostgresSplit implements SourceSplit {
     private final String publicationName;
     private final StartingPosition start;
     private final StoppingPosition stop;
+    private final SnapshotChunk chunk;
+    private final List<String> keyTypes;
 
     public PostgresSplit(
             String slotName,
             String publicationName,
             StartingPosition start,
             StoppingPosition stop) {
+        this(slotName, publicationName, start, stop, null, List.of());
+    }
+
+    private PostgresSplit(
+            String slotName,
+            String publicationName,
+            StartingPosition start,
+            StoppingPosition stop,
+            SnapshotChunk chunk,
+            List<String> keyTypes) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.publicationName = Objects.requireNonNull(publicationName, "publicationName");
         this.start = Objects.requireNonNull(start, "start");
         this.stop = Objects.requireNonNull(stop, "stop");
+        this.chunk = chunk;
+        this.keyTypes = List.copyOf(keyTypes);
     }
 
-    /** The split id is the slot name: slot names are unique per server, and deterministic. */
+    /**
+     * A snapshot chunk of a table published through {@code slotName}'s publication: read once by
+     * any reader, in any order; the slot's stream split starts after all of them.
+     */
+    public static PostgresSplit snapshot(
+            String slotName, String publicationName, SnapshotChunk chunk, List<String> keyTypes) {
+        return new PostgresSplit(
+                slotName,
+                publicationName,
+                StartingPosition.fromSlot(),
+                StoppingPosition.never(),
+                Objects.requireNonNull(chunk, "chunk"),
+                keyTypes);
+    }
+
+    /**
+     * The split id: the slot name for a stream split (slot names are unique per server), {@code
+     * snapshot/<schema.table>#<chunk>} for a snapshot chunk.
+     */
     @Override
     public String splitId() {
-        return slotName;
+        return chunk == null ? slotName : "snapshot/" + chunk.id();
+    }
+
+    /** Whether this split is a snapshot chunk rather than the slot's stream. */
+    public boolean isSnapshot() {
+        return chunk != null;
+    }
+
+    /** The chunk of a snapshot split, else null. */
+    public SnapshotChunk chunk() {
+        return chunk;
+    }
+
+    /** The SQL types of a snapshot chunk's key columns (empty for page chunks and streams). */
+    public List<String> keyTypes() {
+        return keyTypes;
     }
 
     public String slotName() {
@@ -57,12 +106,17 @@ public final class PostgresSplit implements SourceSplit {
     /** A copy starting after {@code commitLsn}, as a checkpoint records it. */
     public PostgresSplit afterCommit(Lsn commitLsn) {
         return new PostgresSplit(
-                slotName, publicationName, StartingPosition.afterCommit(commitLsn), stop);
+                slotName,
+                publicationName,
+                StartingPosition.afterCommit(commitLsn),
+                stop,
+                chunk,
+                keyTypes);
     }
 
     /** A copy with another stopping position (the enumerator resolves "current WAL end"). */
     public PostgresSplit withStop(StoppingPosition newStop) {
-        return new PostgresSplit(slotName, publicationName, start, newStop);
+        return new PostgresSplit(slotName, publicationName, start, newStop, chunk, keyTypes);
     }
 
     @Override
@@ -74,12 +128,14 @@ public final class PostgresSplit implements SourceSplit {
         return slotName.equals(that.slotName)
                 && publicationName.equals(that.publicationName)
                 && start.equals(that.start)
-                && stop.equals(that.stop);
+                && stop.equals(that.stop)
+                && Objects.equals(chunk, that.chunk)
+                && keyTypes.equals(that.keyTypes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(slotName, publicationName, start, stop);
+        return Objects.hash(slotName, publicationName, start, stop, chunk);
     }
 
     @Override
@@ -92,6 +148,7 @@ public final class PostgresSplit implements SourceSplit {
                 + start
                 + ", stop="
                 + stop
+                + (chunk == null ? "" : ", chunk=" + chunk.id())
                 + "}";
     }
 }

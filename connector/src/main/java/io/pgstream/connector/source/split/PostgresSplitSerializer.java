@@ -1,6 +1,8 @@
 package io.pgstream.connector.source.split;
 
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.snapshot.SnapshotChunk;
 import io.pgstream.connector.source.StartingPosition;
 import io.pgstream.connector.source.StoppingPosition;
 import java.io.ByteArrayInputStream;
@@ -8,19 +10,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Versioned bytes of a {@link PostgresSplit}, as stored in checkpoints and savepoints.
  *
  * <p>Version 1: slot name, publication name, start (0 = from slot, 1 = after commit + LSN), stop (0
- * = never, 1 = at LSN + LSN, 2 = current WAL end). A new field means a new version; old versions
- * stay readable (see the backward-compatibility test and its stored bytes).
+ * = never, 1 = at LSN + LSN, 2 = current WAL end). Version 2 appends a kind byte: 0 = the slot's
+ * stream, 1 = a snapshot chunk (schema, table, index, key columns, lower and upper bound each
+ * absent or a list of texts, first and last page, key types). A new field means a new version; old
+ * versions stay readable (see the backward-compatibility test and its stored bytes).
  */
 public final class PostgresSplitSerializer implements SimpleVersionedSerializer<PostgresSplit> {
 
     public static final int VERSION_1 = 1;
-    public static final int CURRENT_VERSION = VERSION_1;
+    public static final int VERSION_2 = 2;
+    public static final int CURRENT_VERSION = VERSION_2;
 
     public static final PostgresSplitSerializer INSTANCE = new PostgresSplitSerializer();
 
@@ -57,6 +64,49 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
             out.writeByte(1);
             out.writeLong(stop.lsn().value());
         }
+        SnapshotChunk chunk = split.chunk();
+        if (chunk == null) {
+            out.writeByte(0);
+            return;
+        }
+        out.writeByte(1);
+        out.writeUTF(chunk.table().schema());
+        out.writeUTF(chunk.table().table());
+        out.writeInt(chunk.index());
+        writeList(chunk.keyColumns(), out);
+        writeNullableList(chunk.lower(), out);
+        writeNullableList(chunk.upper(), out);
+        out.writeLong(chunk.fromPage());
+        out.writeLong(chunk.toPage());
+        writeList(split.keyTypes(), out);
+    }
+
+    private static void writeList(List<String> values, DataOutputStream out) throws IOException {
+        out.writeInt(values.size());
+        for (String v : values) {
+            out.writeUTF(v);
+        }
+    }
+
+    private static void writeNullableList(List<String> values, DataOutputStream out)
+            throws IOException {
+        out.writeBoolean(values != null);
+        if (values != null) {
+            writeList(values, out);
+        }
+    }
+
+    private static List<String> readList(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readUTF());
+        }
+        return values;
+    }
+
+    private static List<String> readNullableList(DataInputStream in) throws IOException {
+        return in.readBoolean() ? readList(in) : null;
     }
 
     @Override
@@ -67,6 +117,11 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
                         new DataInputStream(new ByteArrayInputStream(serialized))) {
                     return readV1(in);
                 }
+            case VERSION_2:
+                try (DataInputStream in =
+                        new DataInputStream(new ByteArrayInputStream(serialized))) {
+                    return readV2(in);
+                }
             default:
                 throw new IOException(
                         "Unknown PostgresSplit serializer version "
@@ -75,6 +130,30 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
                                 + CURRENT_VERSION
                                 + "); was the savepoint written by a newer pgstream?");
         }
+    }
+
+    static PostgresSplit readV2(DataInputStream in) throws IOException {
+        PostgresSplit stream = readV1(in);
+        int kind = in.readUnsignedByte();
+        if (kind == 0) {
+            return stream;
+        }
+        if (kind != 1) {
+            throw new IOException("Unknown split kind " + kind);
+        }
+        TableId table = new TableId(in.readUTF(), in.readUTF());
+        int index = in.readInt();
+        List<String> keyColumns = readList(in);
+        List<String> lower = readNullableList(in);
+        List<String> upper = readNullableList(in);
+        long fromPage = in.readLong();
+        long toPage = in.readLong();
+        List<String> keyTypes = readList(in);
+        return PostgresSplit.snapshot(
+                stream.slotName(),
+                stream.publicationName(),
+                new SnapshotChunk(table, index, keyColumns, lower, upper, fromPage, toPage),
+                keyTypes);
     }
 
     static PostgresSplit readV1(DataInputStream in) throws IOException {

@@ -30,7 +30,14 @@ class PostgresEnumeratorStateSerializerTest {
 
     @Test
     void roundTrips() throws IOException {
-        for (PostgresEnumeratorState state : List.of(SAMPLE, PostgresEnumeratorState.initial())) {
+        PostgresEnumeratorState withChunks =
+                new PostgresEnumeratorState(
+                        true,
+                        SAMPLE.pending(),
+                        Set.of("slot_y", "snapshot/public.t#0"),
+                        Set.of("snapshot/public.t#0"));
+        for (PostgresEnumeratorState state :
+                List.of(SAMPLE, PostgresEnumeratorState.initial(), withChunks)) {
             assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(state)))
                     .isEqualTo(state);
         }
@@ -58,7 +65,7 @@ class PostgresEnumeratorStateSerializerTest {
 
     @Test
     void unknownVersionFails() {
-        assertThatThrownBy(() -> serializer.deserialize(2, new byte[0]))
-                .hasMessageContaining("version 2");
+        assertThatThrownBy(() -> serializer.deserialize(99, new byte[0]))
+                .hasMessageContaining("version 99");
     }
 }

@@ -1,0 +1,19 @@
+package io.pgstream.connector.source;
+
+/**
+ * Where a fresh job starts reading (a restored job always continues from its checkpoint).
+ *
+ * <p>{@link #INITIAL}: every existing row of the published tables as a {@code read} event, read in
+ * key-range chunks by all subtasks in parallel, then the slot's changes from the point the slot was
+ * created (or last confirmed). Guarantee: replaying the events by key gives exactly the table; a
+ * key may briefly show an older value, when a change made during the snapshot is streamed after the
+ * row's newer snapshot value (the snapshot is not yet reconciled per chunk with watermarks).
+ */
+public enum StartupMode {
+    /** Snapshot the existing rows, then stream. */
+    INITIAL,
+    /** Stream from the slot only. */
+    LATEST,
+    /** Snapshot the existing rows, then finish (bounded). */
+    SNAPSHOT_ONLY
+}
