@@ -42,6 +42,20 @@ public final class ValueDecoder {
         }
     }
 
+    /** Decodes a value already in hand as text (a snapshot query's result, say). */
+    public Object decodeText(int typeOid, String text) {
+        try {
+            return fromText(typeOid, text);
+        } catch (RuntimeException e) {
+            throw new PgOutputException(
+                    "cannot decode text value of type "
+                            + types.describe(typeOid)
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
     /** Decodes a value in PostgreSQL's binary send form. */
     public Object decodeBinary(int typeOid, byte[] buf, int offset, int length) {
         try {

@@ -6,7 +6,6 @@ import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.TableId;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -126,12 +125,7 @@ public final class ChunkReader implements AutoCloseable {
         LinkedHashMap<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String text = rs.getString(i + 1); // SELECT * lists columns in attnum order
-            if (text == null) {
-                row.put(names.get(i), null);
-            } else {
-                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-                row.put(names.get(i), values.decodeText(oids.get(i), bytes, 0, bytes.length));
-            }
+            row.put(names.get(i), text == null ? null : values.decodeText(oids.get(i), text));
         }
         return ChangeEvent.builder(Operation.READ)
                 .table(table.schema(), table.table())

@@ -1,7 +1,9 @@
 package io.pgstream.connector.source.enumerator;
 
 import io.pgstream.connector.source.split.PostgresSplit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,8 +44,8 @@ public final class PostgresSourceEnumerator
 
     private boolean checkpointSeen;
 
-    /** Readers that asked for a chunk when none could be given yet. */
-    private final Set<Integer> waitingForChunk = new LinkedHashSet<>();
+    /** Chunk requests not served yet, one entry per request (a reader keeps two in flight). */
+    private final Deque<Integer> waitingForChunk = new ArrayDeque<>();
 
     public PostgresSourceEnumerator(
             SplitEnumeratorContext<PostgresSplit> context,

@@ -97,7 +97,10 @@ public final class PostgresSourceReader<T>
 
     @Override
     public void start() {
-        // Stream splits are pushed by the enumerator; snapshot chunks are pulled one at a time.
+        // Stream splits are pushed by the enumerator; snapshot chunks are pulled, two at a time,
+        // so the fetcher always has the next chunk when one finishes: an idle fetcher is shut
+        // down, and its successor would open a new connection for every chunk.
+        context.sendSplitRequest();
         context.sendSplitRequest();
     }
 
