@@ -235,6 +235,63 @@ class PostgresSnapshotITCase {
         assertThat(ids).hasSize(5000);
     }
 
+    /**
+     * 100,000 rows of mixed types plus a table without a key (read by page ranges): every row once,
+     * as typed values.
+     */
+    @Test
+    void aHundredThousandMixedRowsAndAKeylessTable(TestInfo test) throws Exception {
+        String slot = slotFor(test);
+        PG.execute(
+                "CREATE TABLE mixed (id int PRIMARY KEY, t text, n numeric(10,2), ts timestamptz,"
+                        + " j jsonb, u uuid, a text[], b bytea, v vector(3))",
+                "INSERT INTO mixed SELECT g, 't' || g, g / 100.0, '2024-01-01 00:00:00+00'::timestamptz"
+                        + " + g * interval '1 second', jsonb_build_object('g', g),"
+                        + " md5(g::text)::uuid, ARRAY['x', g::text, NULL], int4send(g),"
+                        + " ('[' || g || ',0,1]')::vector FROM generate_series(1, 100000) g",
+                "CREATE TABLE keyless (label text)",
+                "ALTER TABLE keyless REPLICA IDENTITY FULL",
+                "INSERT INTO keyless SELECT 'k' || g FROM generate_series(1, 3000) g");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Set<Integer> ids = new HashSet<>();
+        Set<String> labels = new HashSet<>();
+        ChangeEvent sample = null;
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(
+                                source(slot, "mixed")
+                                        .tables("public.mixed", "public.keyless")
+                                        .snapshotChunkRows(10_000)
+                                        .startupMode(StartupMode.SNAPSHOT_ONLY)
+                                        .build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "postgres")
+                        .executeAndCollect("mixed")) {
+            while (it.hasNext()) {
+                ChangeEvent e = it.next();
+                if (e.table().equals("keyless")) {
+                    assertThat(labels.add((String) e.row().get("label"))).isTrue();
+                    continue;
+                }
+                Integer id = (Integer) e.row().get("id");
+                assertThat(ids.add(id)).as("id %s once", id).isTrue();
+                if (id == 12345) {
+                    sample = e;
+                }
+            }
+        }
+        assertThat(ids).hasSize(100_000);
+        assertThat(labels).hasSize(3000);
+        assertThat(sample).isNotNull();
+        assertThat(sample.row().get("n")).isEqualTo(new java.math.BigDecimal("123.45"));
+        assertThat(sample.row().get("ts"))
+                .isEqualTo(java.time.Instant.parse("2024-01-01T03:25:45Z"));
+        assertThat(sample.row().get("a")).isEqualTo(java.util.Arrays.asList("x", "12345", null));
+        assertThat((byte[]) sample.row().get("b")).containsExactly(0, 0, 0x30, 0x39);
+        assertThat((float[]) sample.row().get("v")).containsExactly(12345f, 0f, 1f);
+        assertThat(sample.row().get("j").toString()).isEqualTo("{\"g\": 12345}");
+    }
+
     /** Throws once, after the 5,000th record, when armed. */
     static final class FailOnce implements MapFunction<ChangeEvent, ChangeEvent> {
         static final AtomicBoolean armed = new AtomicBoolean();
