@@ -91,6 +91,21 @@ public final class ChunkReader implements AutoCloseable {
         }
     }
 
+    /** PostgreSQL's estimate of the table's rows ({@code reltuples}; -1 if never analysed). */
+    public long estimatedRows(TableId table) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            } finally {
+                connection.commit();
+            }
+        }
+    }
+
     private static List<List<String>> bounds(SnapshotChunk chunk) {
         List<List<String>> bounds = new ArrayList<>();
         if (chunk.lower() != null) {

@@ -9,12 +9,14 @@ import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchem
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.Metric;
@@ -45,6 +47,25 @@ class PostgresSourceMetricsITCase {
         Map<String, Metric> found = REPORTER.findMetrics(job, name);
         assertThat(found).as("metric %s", name).hasSize(1);
         return found.values().iterator().next();
+    }
+
+    /** A metric of the {@code table} sub-group for {@code table}, found by identifier. */
+    private static Metric tableMetric(JobID job, String table, String name) {
+        List<Metric> found =
+                REPORTER.getMetricsByIdentifiers(job).entrySet().stream()
+                        .filter(e -> e.getKey().contains(table) && e.getKey().endsWith(name))
+                        .map(Map.Entry::getValue)
+                        .toList();
+        assertThat(found)
+                .as(
+                        "metric %s of %s among %s",
+                        name,
+                        table,
+                        REPORTER.getMetricsByIdentifiers(job).keySet().stream()
+                                .filter(k -> k.contains("snapshot") || k.contains("progress"))
+                                .toList())
+                .hasSize(1);
+        return found.get(0);
     }
 
     private static long gauge(JobID job, String name) {
@@ -97,6 +118,58 @@ class PostgresSourceMetricsITCase {
             assertThat(metric(id, "lagBytes")).isInstanceOf(Gauge.class);
             // Time since the last event's commit: known (non-zero) once one was emitted.
             assertThat(gauge(id, "lagMillis")).isPositive();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void snapshotProgressIsReportedPerTable() throws Exception {
+        String slot = "ms_" + PG.config().database();
+        PG.execute(
+                "CREATE TABLE progress (id int PRIMARY KEY, name text)",
+                "INSERT INTO progress SELECT g, 'n' || g FROM generate_series(1, 2500) g",
+                "ANALYZE progress");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        QueueSink<ChangeEvent> sink = QueueSink.named(slot);
+        env.fromSource(
+                        PostgresSource.<ChangeEvent>builder()
+                                .connection(PG.config())
+                                .slotName(slot)
+                                .publicationName(slot + "_pub")
+                                .tables("public.progress")
+                                .snapshotChunkRows(1000)
+                                .startupMode(StartupMode.INITIAL)
+                                .deserializer(ChangeEventDeserializationSchema.changeEvents())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "postgres")
+                .sinkTo(sink);
+        JobClient job = env.executeAsync();
+        JobID id = job.getJobID();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() == 2500);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () ->
+                                    ((Counter)
+                                                            tableMetric(
+                                                                    id,
+                                                                    "public.progress",
+                                                                    "snapshotRowsRead"))
+                                                    .getCount()
+                                            == 2500);
+            assertThat(
+                            ((Number)
+                                            ((Gauge<?>)
+                                                            tableMetric(
+                                                                    id,
+                                                                    "public.progress",
+                                                                    "snapshotRowsEstimated"))
+                                                    .getValue())
+                                    .longValue())
+                    .isEqualTo(2500);
         } finally {
             job.cancel().get();
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -58,6 +59,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
     private final Deque<PostgresSplit> chunks = new ArrayDeque<>();
     private final PgConnectionConfig connection;
     private ChunkReader chunkReader;
+    private final Map<String, Long> estimates = new HashMap<>();
     private volatile boolean wakeUp;
 
     public PostgresSplitReader(
@@ -151,8 +153,20 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
             if (chunkReader == null) {
                 chunkReader = new ChunkReader(connection);
             }
+            long[] rows = {0};
             Lsn asOf =
-                    chunkReader.read(split.chunk(), split.keyTypes(), e -> buffer.append(0, e, 64));
+                    chunkReader.read(
+                            split.chunk(),
+                            split.keyTypes(),
+                            e -> {
+                                buffer.append(0, e, 64);
+                                rows[0]++;
+                            });
+            String table = split.chunk().table().toString();
+            if (!estimates.containsKey(table)) {
+                estimates.put(table, chunkReader.estimatedRows(split.chunk().table()));
+            }
+            metrics.snapshotRowsRead(table, rows[0], estimates.get(table));
             metrics.transactionBuffered();
             out.add(split.splitId(), new CommittedTransaction(0, asOf, asOf, null, buffer));
             out.addFinishedSplit(split.splitId());

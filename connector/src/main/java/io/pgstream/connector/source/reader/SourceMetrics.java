@@ -2,6 +2,8 @@ package io.pgstream.connector.source.reader;
 
 import io.pgstream.connector.event.Lsn;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
@@ -33,7 +35,11 @@ public final class SourceMetrics {
     private final AtomicLong transactionsBuffered = new AtomicLong();
     private final AtomicLong bytesSpilled = new AtomicLong();
 
+    private final MetricGroup group;
+    private final Map<String, Counter> snapshotRows = new ConcurrentHashMap<>();
+
     public SourceMetrics(MetricGroup group) {
+        this.group = group;
         group.meter("changesPerSecond", new MeterView(changes));
         group.meter("bytesPerSecond", new MeterView(bytes));
         group.gauge("currentLsn", currentLsn::get);
@@ -66,6 +72,23 @@ public final class SourceMetrics {
 
     void acknowledged(Lsn lsn) {
         confirmedLsn.set(lsn.value());
+    }
+
+    /**
+     * Snapshot progress per table, in a {@code table} sub-group: rows this subtask has read ({@code
+     * snapshotRowsRead}; sum over subtasks for the table) and PostgreSQL's estimate of the table's
+     * rows ({@code snapshotRowsEstimated}, from {@code pg_class.reltuples}).
+     */
+    void snapshotRowsRead(String table, long rows, long estimatedTotal) {
+        snapshotRows
+                .computeIfAbsent(
+                        table,
+                        t -> {
+                            MetricGroup tableGroup = group.addGroup("table", t);
+                            tableGroup.gauge("snapshotRowsEstimated", () -> estimatedTotal);
+                            return tableGroup.counter("snapshotRowsRead");
+                        })
+                .inc(rows);
     }
 
     void transactionBuffered() {
