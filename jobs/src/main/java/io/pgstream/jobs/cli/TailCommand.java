@@ -2,6 +2,7 @@ package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.format.ChangeEventJson;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
@@ -100,6 +101,11 @@ final class TailCommand implements Callable<Integer> {
             description = "Exit 0 after this many seconds without a new change")
     Long idleExitSeconds;
 
+    @Option(
+            names = "--no-progress",
+            description = "No snapshot progress line on stderr (it is drawn only on a terminal)")
+    boolean noProgress;
+
     @Override
     public Integer call() throws Exception {
         for (String t : tables) {
@@ -138,18 +144,63 @@ final class TailCommand implements Callable<Integer> {
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "postgres")
                         .executeAndCollect("pgstream tail")) {
             IdleTimer idle = new IdleTimer(changes, idleExitSeconds);
+            SnapshotProgress progress = progress();
             ChangeEvent e;
             while ((maxEvents == null || printed < maxEvents) && (e = idle.next()) != null) {
+                if (progress != null) {
+                    if (e.operation() == Operation.READ) {
+                        progress.row(e.schema() + "." + e.table(), System.currentTimeMillis());
+                    } else {
+                        progress.finish();
+                    }
+                }
                 out.println(ChangeEventJson.toJson(e));
                 out.flush();
                 printed++;
                 lastPrinted = e.commitLsn();
+            }
+            if (progress != null) {
+                progress.finish();
             }
             if (lastPrinted != null) {
                 awaitAcknowledged(lastPrinted);
             }
         }
         return 0;
+    }
+
+    /** A progress line on stderr while the snapshot runs, when stderr is a terminal. */
+    private SnapshotProgress progress() {
+        if (noProgress || !stderrIsTerminal() || startupMode == StartupMode.LATEST) {
+            return null;
+        }
+        return new SnapshotProgress(spec.commandLine().getErr(), this::estimatedRows, 250);
+    }
+
+    /** stdout is usually piped (to jq, say); what matters is whether stderr is a terminal. */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target =
+                    java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2"))
+                            .toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
+    }
+
+    private long estimatedRows(String table) {
+        try (Connection c = connection.config().connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, TableId.parse(table).quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
