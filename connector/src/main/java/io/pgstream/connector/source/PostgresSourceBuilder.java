@@ -1,6 +1,7 @@
 package io.pgstream.connector.source;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.ReplicationSpec;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
@@ -95,6 +96,12 @@ public final class PostgresSourceBuilder<T> {
         return set(PostgresSourceOptions.STARTUP_MODE, mode);
     }
 
+    /** Streams from {@code lsn} ({@link StartupMode#LSN}): commits at or after it. */
+    public PostgresSourceBuilder<T> startAtLsn(Lsn lsn) {
+        set(PostgresSourceOptions.STARTUP_LSN, lsn.toString());
+        return startupMode(StartupMode.LSN);
+    }
+
     /** Rows per snapshot chunk. */
     public PostgresSourceBuilder<T> snapshotChunkRows(int rows) {
         return set(PostgresSourceOptions.SNAPSHOT_CHUNK_ROWS, rows);
@@ -129,6 +136,19 @@ public final class PostgresSourceBuilder<T> {
     }
 
     /** Any option of {@link PostgresSourceOptions}. */
+    private Lsn startupLsn() {
+        if (options.get(PostgresSourceOptions.STARTUP_MODE) != StartupMode.LSN) {
+            return null;
+        }
+        String text =
+                options.getOptional(PostgresSourceOptions.STARTUP_LSN)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "startup.mode LSN needs startup.lsn (X/Y)"));
+        return Lsn.parse(text);
+    }
+
     public <V> PostgresSourceBuilder<T> set(ConfigOption<V> option, V value) {
         options.set(option, value);
         return this;
@@ -173,6 +193,7 @@ public final class PostgresSourceBuilder<T> {
                         stop,
                         preparer,
                         options.get(PostgresSourceOptions.STARTUP_MODE),
+                        startupLsn(),
                         options.get(PostgresSourceOptions.SNAPSHOT_CHUNK_ROWS)),
                 stop.isBounded()
                         || options.get(PostgresSourceOptions.STARTUP_MODE)

@@ -21,6 +21,14 @@ public final class PostgresSourceOptions {
                             "INITIAL: existing rows as read events, then the stream; LATEST: the"
                                     + " stream only; SNAPSHOT_ONLY: existing rows, then finish.");
 
+    public static final ConfigOption<String> STARTUP_LSN =
+            ConfigOptions.key("startup.lsn")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "With startup.mode LSN: stream transactions committed at or after"
+                                    + " this position (X/Y), at or after the slot's confirmed one.");
+
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_ROWS =
             ConfigOptions.key("snapshot.chunk-size")
                     .intType()

@@ -33,6 +33,7 @@ final class ReplicationDiscovery implements SplitDiscovery {
     private final StoppingPosition stop;
     private final SlotPreparer preparer;
     private final StartupMode startupMode;
+    private final Lsn startupLsn;
     private final int chunkRows;
 
     ReplicationDiscovery(
@@ -41,12 +42,14 @@ final class ReplicationDiscovery implements SplitDiscovery {
             StoppingPosition stop,
             SlotPreparer preparer,
             StartupMode startupMode,
+            Lsn startupLsn,
             int chunkRows) {
         this.connection = connection;
         this.slots = List.copyOf(slots);
         this.stop = stop;
         this.preparer = preparer;
         this.startupMode = startupMode;
+        this.startupLsn = startupLsn;
         this.chunkRows = chunkRows;
     }
 
@@ -64,7 +67,7 @@ final class ReplicationDiscovery implements SplitDiscovery {
         StoppingPosition resolved =
                 stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;
         List<PostgresSplit> splits = new ArrayList<>();
-        if (startupMode != StartupMode.LATEST) {
+        if (startupMode == StartupMode.INITIAL || startupMode == StartupMode.SNAPSHOT_ONLY) {
             // The slots exist now, so every change after this point is in them: the snapshot may
             // read the rows at any time from here on.
             splits.addAll(snapshotChunks());
@@ -75,12 +78,44 @@ final class ReplicationDiscovery implements SplitDiscovery {
         for (SlotSpec spec : slots) {
             splits.add(
                     new PostgresSplit(
-                            spec.slot(),
-                            spec.publication(),
-                            StartingPosition.fromSlot(),
-                            resolved));
+                            spec.slot(), spec.publication(), startingPosition(spec), resolved));
         }
         return splits;
+    }
+
+    /**
+     * From the slot, or for {@link StartupMode#LSN} after the commit just before the requested
+     * position, which must not be before what the slot confirmed: the server would silently start
+     * at the slot's position instead.
+     */
+    private StartingPosition startingPosition(SlotSpec spec) throws SQLException {
+        if (startupMode != StartupMode.LSN) {
+            return StartingPosition.fromSlot();
+        }
+        try (Connection c = connection.connect();
+                var ps =
+                        c.prepareStatement(
+                                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                                        + " WHERE slot_name = ?")) {
+            ps.setString(1, spec.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Lsn confirmed = Lsn.parse(rs.getString(1));
+                if (startupLsn.compareTo(confirmed) < 0) {
+                    throw new SuppressRestartsException(
+                            new IllegalArgumentException(
+                                    "startup.lsn "
+                                            + startupLsn
+                                            + " is before slot '"
+                                            + spec.slot()
+                                            + "''s confirmed position "
+                                            + confirmed
+                                            + "; a slot cannot go back: start at or after "
+                                            + confirmed));
+                }
+            }
+        }
+        return StartingPosition.afterCommit(new Lsn(startupLsn.value() - 1));
     }
 
     private List<PostgresSplit> snapshotChunks() throws SQLException {

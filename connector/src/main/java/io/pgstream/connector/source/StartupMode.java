@@ -15,5 +15,10 @@ public enum StartupMode {
     /** Stream from the slot only. */
     LATEST,
     /** Snapshot the existing rows, then finish (bounded). */
-    SNAPSHOT_ONLY
+    SNAPSHOT_ONLY,
+    /**
+     * Stream the transactions committed at or after {@code startup.lsn}, which must not be before
+     * the slot's confirmed position (a slot cannot go back).
+     */
+    LSN
 }

@@ -144,6 +144,46 @@ class PostgresSourceITCase {
         assertThat(events.get(4).xid()).isEqualTo(events.get(5).xid());
     }
 
+    @Test
+    void startupAtAnLsnStreamsWhatCommittedFromThereAndRefusesToGoBack() throws Exception {
+        Lsn confirmed = confirmedFlush();
+        PG.execute("INSERT INTO items VALUES (1, 'before')");
+        Lsn mark = currentWal();
+        PG.execute(
+                "INSERT INTO items VALUES (2, 'after')", "INSERT INTO items VALUES (3, 'after')");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        List<String> ids = new ArrayList<>();
+        try (CloseableIterator<ChangeEvent> it =
+                env.fromSource(
+                                source().startAtLsn(mark)
+                                        .stopAt(StoppingPosition.currentWalEnd())
+                                        .build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "postgres")
+                        .executeAndCollect("at-lsn")) {
+            it.forEachRemaining(e -> ids.add(id(e)));
+        }
+        assertThat(ids).containsExactly("2", "3");
+
+        Lsn tooEarly = new Lsn(confirmed.value() - 1);
+        assertThatThrownBy(
+                        () -> {
+                            try (CloseableIterator<ChangeEvent> it =
+                                    env.fromSource(
+                                                    source().startAtLsn(tooEarly).build(),
+                                                    WatermarkStrategy.noWatermarks(),
+                                                    "postgres")
+                                            .executeAndCollect("too-early")) {
+                                it.hasNext();
+                            }
+                        })
+                .satisfies(
+                        e ->
+                                assertThat(String.join("\n", rootMessages(e)))
+                                        .contains("a slot cannot go back"));
+    }
+
     /**
      * A failure after a checkpoint that covers emitted changes: the job restarts from that
      * checkpoint while the slot holds what it was told, and the collected result (exactly-once

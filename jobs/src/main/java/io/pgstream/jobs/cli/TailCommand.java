@@ -7,6 +7,7 @@ import io.pgstream.connector.format.ChangeEventJson;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.PostgresSource;
+import io.pgstream.connector.source.PostgresSourceBuilder;
 import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import java.io.PrintWriter;
@@ -86,8 +87,11 @@ final class TailCommand implements Callable<Integer> {
             defaultValue = "initial",
             description =
                     "initial (existing rows as read events, then changes), latest (changes"
-                            + " only) or snapshot_only; default: ${DEFAULT-VALUE}")
-    StartupMode startupMode;
+                            + " only), snapshot_only, or lsn:X/Y (changes committed from X/Y"
+                            + " on); default: ${DEFAULT-VALUE}")
+    String startupModeText;
+
+    private StartupMode startupMode;
 
     @Option(
             names = "--max-events",
@@ -116,6 +120,25 @@ final class TailCommand implements Callable<Integer> {
                         spec.commandLine(), "invalid --table: " + e.getMessage());
             }
         }
+        Lsn startLsn = null;
+        String mode = startupModeText.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (mode.startsWith("lsn:")) {
+                startLsn = Lsn.parse(startupModeText.trim().substring(4).toUpperCase());
+                startupMode = StartupMode.LSN;
+            } else {
+                startupMode = StartupMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+                if (startupMode == StartupMode.LSN) {
+                    throw new IllegalArgumentException("give the position: lsn:X/Y");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "invalid --startup-mode '"
+                            + startupModeText
+                            + "': initial, latest, snapshot_only or lsn:X/Y");
+        }
         if (maxEvents != null && maxEvents <= 0) {
             throw new ParameterException(spec.commandLine(), "--max-events must be positive");
         }
@@ -124,15 +147,18 @@ final class TailCommand implements Callable<Integer> {
         }
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
         SlotManager.prepareFor(connection.config(), slot, publication, tables);
-        PostgresSource<ChangeEvent> source =
+        PostgresSourceBuilder<ChangeEvent> builder =
                 PostgresSource.<ChangeEvent>builder()
                         .connection(connection.config())
                         .slotName(slot)
                         .publicationName(publication)
                         .tables(tables.toArray(String[]::new))
                         .startupMode(startupMode)
-                        .deserializer(ChangeEventDeserializationSchema.changeEvents())
-                        .build();
+                        .deserializer(ChangeEventDeserializationSchema.changeEvents());
+        if (startLsn != null) {
+            builder.startAtLsn(startLsn);
+        }
+        PostgresSource<ChangeEvent> source = builder.build();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);

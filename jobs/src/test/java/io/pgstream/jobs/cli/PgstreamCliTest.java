@@ -47,6 +47,18 @@ class PgstreamCliTest {
     }
 
     @Test
+    void unknownStartupModeIsAUsageError() {
+        assertThat(run("tail", "--dsn", "postgresql://u@h/db", "--startup-mode", "sometimes"))
+                .isEqualTo(1);
+        assertThat(err())
+                .startsWith(
+                        "pgstream: error: invalid --startup-mode 'sometimes': initial, latest,"
+                                + " snapshot_only or lsn:X/Y");
+        assertThat(run("tail", "--dsn", "postgresql://u@h/db", "--startup-mode", "lsn:nope"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void malformedTableIsAUsageError() {
         assertThat(run("setup", "--dsn", "postgresql://u@h/db", "--table", "a.b.c")).isEqualTo(1);
         assertThat(err()).startsWith("pgstream: error: invalid --table: Table name 'a.b.c'");
