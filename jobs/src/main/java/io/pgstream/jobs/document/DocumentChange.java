@@ -121,9 +121,10 @@ public final class DocumentChange implements Serializable {
     }
 
     /**
-     * Version of this change: the commit LSN of its transaction (snapshot reads carry the LSN the
-     * stream starts after, so any streamed change of the same row is newer). Writers never let a
-     * lower version replace a higher one.
+     * Version of this change: the change's own WAL position ({@code ChangeEvent.lsn()}). For one
+     * row it strictly increases in commit order, because row locks serialise the writers of a row.
+     * Snapshot reads carry a position before which every committed change is in the row read.
+     * Writers never let a lower version replace a higher one.
      */
     public long lsn() {
         return lsn;
