@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads snapshot chunks into {@link Operation#READ} events whose rows hold the same typed values
@@ -25,12 +27,27 @@ import java.util.function.Consumer;
  * {@link ValueDecoder}.
  *
  * <p>Each chunk is one query in its own read-only REPEATABLE READ transaction, fetched in batches,
- * without locks beyond the ACCESS SHARE every SELECT takes. A chunk's events carry the WAL insert
- * position read at the start of that transaction as both LSNs: the position the rows are as of.
+ * without locks beyond the ACCESS SHARE every SELECT takes.
+ *
+ * <p><b>The LSN of a chunk's events is a low watermark</b> {@code L}: every transaction whose
+ * commit record lies before {@code L} is visible in the rows read. A sink that keeps, per key, the
+ * write with the highest commit LSN (the pgvector writer does) therefore never lets a streamed
+ * change that the snapshot already contains replace the snapshot row: no key goes back to a value
+ * older than the one read. Changes committed at or after {@code L} are re-applied over it in commit
+ * order; those are the few committed between {@code L} and the chunk's snapshot.
+ *
+ * <p>Why the wait: reading {@code pg_current_wal_insert_lsn()} and then taking a snapshot is not
+ * enough, because a committing transaction writes its commit record before it becomes visible; one
+ * caught between the two would have a commit LSN below {@code L} and still be invisible. So the
+ * reader reads {@code L}, then the set of running transactions, and waits until all of those have
+ * ended before it opens the chunk's snapshot. That usually takes one transaction's duration; a
+ * write transaction left open blocks the chunk, and the reader says which one every 30 seconds.
  */
 public final class ChunkReader implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
     private static final int FETCH_SIZE = 2_000;
+    private static final long WAIT_WARNING_NANOS = 30_000_000_000L;
 
     private final Connection connection;
     private final ValueDecoder values;
@@ -55,16 +72,12 @@ public final class ChunkReader implements AutoCloseable {
      */
     public Lsn read(SnapshotChunk chunk, List<String> keyTypes, Consumer<ChangeEvent> out)
             throws SQLException {
+        Lsn lowWatermark = lowWatermark(chunk);
         try {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
-            Lsn asOf;
-            try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
-                rs.next();
-                asOf = Lsn.parse(rs.getString(1));
-            }
+            Lsn asOf = lowWatermark;
             List<String> names = new ArrayList<>();
             List<Integer> oids = new ArrayList<>();
             columns(chunk.table(), names, oids);
@@ -88,6 +101,101 @@ public final class ChunkReader implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the WAL insert position, then waits until every transaction running after that read has
+     * ended, so that a snapshot taken next sees every commit recorded before the position.
+     */
+    private Lsn lowWatermark(SnapshotChunk chunk) throws SQLException {
+        try {
+            Lsn position;
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                rs.next();
+                position = Lsn.parse(rs.getString(1));
+            }
+            // A new statement: it reads the running set after the position above. Not
+            // pg_current_snapshot(): a transaction between its commit record and its visibility
+            // can sit at or above the snapshot's xmax, where it is in no xip list.
+            String running;
+            try (Statement s = connection.createStatement();
+                    ResultSet rs =
+                            s.executeQuery(
+                                    "SELECT coalesce(array_agg(backend_xid)::text, '{}')"
+                                            + " FROM pg_stat_activity"
+                                            + " WHERE backend_xid IS NOT NULL")) {
+                rs.next();
+                running = rs.getString(1);
+            }
+            connection.commit();
+            long started = System.nanoTime();
+            long nextWarning = started + WAIT_WARNING_NANOS;
+            long pauseMillis = 1;
+            while (!ended(running)) {
+                if (System.nanoTime() > nextWarning) {
+                    LOG.warn(
+                            "Snapshot chunk {} waits for write transactions open before it to end"
+                                    + " (a consistent snapshot needs them finished): {}",
+                            chunk.id(),
+                            blockers(running));
+                    nextWarning = System.nanoTime() + WAIT_WARNING_NANOS;
+                }
+                sleepQuietly(pauseMillis);
+                pauseMillis = Math.min(50, pauseMillis * 2);
+            }
+            return position;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether every transaction of {@code running} (an array literal of xids) has left the running
+     * set, so that new snapshots see its effects. Not {@code pg_xact_status}: it says "committed"
+     * as soon as the commit is in the commit log, which is before the transaction becomes visible
+     * (a commit waiting for a synchronous standby stays in that state indefinitely).
+     */
+    private boolean ended(String running) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement(
+                        "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity"
+                                + " WHERE backend_xid = ANY (?::xid[]))")) {
+            ps.setString(1, running);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } finally {
+            connection.commit();
+        }
+    }
+
+    private String blockers(String running) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement(
+                        "SELECT string_agg(format('pid %s (%s since %s)', pid, state,"
+                                + " xact_start), ', ') FROM pg_stat_activity"
+                                + " WHERE backend_xid = ANY (?::xid[])")) {
+            ps.setString(1, running);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String who = rs.getString(1);
+                return who == null ? "(ended meanwhile)" : who;
+            }
+        } finally {
+            connection.commit();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a snapshot", e);
         }
     }
 

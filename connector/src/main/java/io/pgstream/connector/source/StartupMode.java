@@ -5,9 +5,11 @@ package io.pgstream.connector.source;
  *
  * <p>{@link #INITIAL}: every existing row of the published tables as a {@code read} event, read in
  * key-range chunks by all subtasks in parallel, then the slot's changes from the point the slot was
- * created (or last confirmed). Guarantee: replaying the events by key gives exactly the table; a
- * key may briefly show an older value, when a change made during the snapshot is streamed after the
- * row's newer snapshot value (the snapshot is not yet reconciled per chunk with watermarks).
+ * created (or last confirmed). Guarantee: replaying the events by key gives exactly the table. Each
+ * {@code read} event's LSN is a low watermark (every transaction committed before it is in the row;
+ * see {@code ChunkReader}), so a consumer that keeps the highest commit LSN per key never moves a
+ * key back before its snapshot value; a consumer without that guard may briefly see a streamed
+ * change older than the row's snapshot value.
  */
 public enum StartupMode {
     /** Snapshot the existing rows, then stream. */
