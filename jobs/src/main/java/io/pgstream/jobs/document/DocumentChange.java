@@ -121,10 +121,11 @@ public final class DocumentChange implements Serializable {
     }
 
     /**
-     * Version of this change: the change's own WAL position ({@code ChangeEvent.lsn()}). For one
-     * row it strictly increases in commit order, because row locks serialise the writers of a row.
-     * Snapshot reads carry a position before which every committed change is in the row read.
-     * Writers never let a lower version replace a higher one.
+     * Version of this change: the commit LSN of its transaction. Snapshot reads carry their chunk's
+     * low watermark (every transaction committed before it is in the row read), so a streamed
+     * change the snapshot already holds has a lower version. Changes of one transaction share a
+     * version and keep their order. Writers never let a lower version replace a higher one; an
+     * equal version replaces (the same transaction, applied in commit order).
      */
     public long lsn() {
         return lsn;
