@@ -20,10 +20,12 @@ import java.util.Objects;
  *   <li>{@link Kind#TRUNCATE}: all vectors of {@link #sourceTable()} are removed.
  * </ul>
  *
- * <p>Every kind except {@code TRUNCATE} is version-guarded by {@link #lsn()}: a writer never lets a
- * write with a lower LSN replace (or delete) what a higher one wrote, so replays after a restore
- * and snapshot/stream overlap cannot move the index backwards. Writes of one row reach a writer in
- * the row's commit order.
+ * <p>Every kind is version-guarded by {@link #lsn()}, the source transaction's commit LSN: a writer
+ * never lets a write with a lower LSN replace (or delete) what a higher one wrote, and lets an
+ * equal one through (changes of one transaction, which arrive in their order). So replays after a
+ * restore and snapshot/stream overlap cannot move the index backwards. A TRUNCATE removes the
+ * table's vectors whose LSN is lower than its own (a truncate and re-insert in one transaction
+ * keeps the re-inserted rows). Writes of one row reach a writer in the row's commit order.
  */
 public final class VectorWrite implements Serializable {
     private static final long serialVersionUID = 1L;
