@@ -1,0 +1,149 @@
+package io.pgstream.jobs.document;
+
+import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.Operation;
+import io.pgstream.connector.event.RowValues;
+import io.pgstream.connector.format.ChangeEventJson;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns source change events into {@link DocumentChange}s: which row (its key as text), which text
+ * to embed (the {@link TextTemplate}), which metadata to store, and which version.
+ *
+ * <p>Rules: an insert, update or snapshot read is an upsert; an update that changes the key is a
+ * delete of the old key followed by an upsert of the new one; a delete is a delete of the key the
+ * replica identity sends; a truncate is a truncate of the table. Unchanged TOAST columns are never
+ * rendered: when one of the text's columns is unchanged the upsert carries no text (the stored
+ * vectors stay, metadata is refreshed), and unchanged metadata columns are left out of the metadata
+ * (the writer merges metadata for such upserts). Metadata holds every column that is not part of
+ * the text, as JSON with the same value encoding as {@code pgstream tail}.
+ */
+public final class DocumentMapper implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, List<String>> keyColumns;
+    private final TextTemplate template;
+
+    /**
+     * @param keyColumns per source table ({@code schema.table}), its key columns in key order
+     *     (primary key, or replica identity index), as resolved from the catalog when the job is
+     *     built
+     */
+    public DocumentMapper(Map<String, List<String>> keyColumns, TextTemplate template) {
+        this.keyColumns = Map.copyOf(keyColumns);
+        this.template = Objects.requireNonNull(template, "template");
+    }
+
+    /** Maps one event; emits nothing for tables the job does not index. */
+    public void map(ChangeEvent event, Consumer<DocumentChange> out) {
+        String table = event.schema() + "." + event.table();
+        List<String> key = keyColumns.get(table);
+        if (key == null) {
+            return;
+        }
+        long version = event.commitLsn() == null ? 0 : event.commitLsn().value();
+        Operation op = event.operation();
+        switch (op) {
+            case TRUNCATE:
+                out.accept(DocumentChange.truncate(table, version, event.commitTime()));
+                return;
+            case DELETE:
+                out.accept(
+                        DocumentChange.delete(
+                                table,
+                                id(key, event.oldRow(), table),
+                                version,
+                                event.commitTime()));
+                return;
+            default:
+                Map<String, Object> row = event.row();
+                String id = id(key, row, table);
+                if (event.oldRow() != null && hasAll(event.oldRow(), key)) {
+                    String oldId = id(key, event.oldRow(), table);
+                    if (!oldId.equals(id)) {
+                        out.accept(
+                                DocumentChange.delete(table, oldId, version, event.commitTime()));
+                    }
+                }
+                boolean textUnchanged = false;
+                for (String column : template.columns()) {
+                    if (event.unchangedToastColumns().contains(column)) {
+                        textUnchanged = true;
+                        break;
+                    }
+                }
+                String text = textUnchanged ? null : template.render(row);
+                out.accept(
+                        DocumentChange.upsert(
+                                table, id, text, metadata(row), version, event.commitTime()));
+        }
+    }
+
+    private static boolean hasAll(Map<String, Object> row, List<String> columns) {
+        for (String c : columns) {
+            if (!row.containsKey(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The key as text: one column's text form, or a JSON array of several. */
+    static String id(List<String> key, Map<String, Object> row, String table) {
+        if (row == null || !hasAll(row, key)) {
+            throw new IllegalStateException(
+                    "a change of "
+                            + table
+                            + " does not carry its key columns "
+                            + key
+                            + "; set REPLICA IDENTITY to the primary key or FULL");
+        }
+        if (key.size() == 1) {
+            return keyText(row.get(key.get(0)));
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < key.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object v = row.get(key.get(i));
+            if (v == null) {
+                sb.append("null");
+            } else {
+                ChangeEventJson.string(sb, keyText(v));
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String keyText(Object value) {
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).toPlainString();
+        }
+        return RowValues.toString(value);
+    }
+
+    private String metadata(Map<String, Object> row) {
+        StringBuilder sb = new StringBuilder("{");
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            if (template.columns().contains(e.getKey())) {
+                continue;
+            }
+            if (!written.isEmpty()) {
+                sb.append(',');
+            }
+            ChangeEventJson.string(sb, e.getKey());
+            sb.append(':');
+            ChangeEventJson.value(sb, e.getValue());
+            written.add(e.getKey());
+        }
+        return sb.append('}').toString();
+    }
+}
