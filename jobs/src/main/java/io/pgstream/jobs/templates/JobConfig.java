@@ -1,0 +1,86 @@
+package io.pgstream.jobs.templates;
+
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.source.StartupMode;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A sync job as its YAML file describes it, validated: source, embedding, sink and checkpoints.
+ * Read with {@link JobConfigLoader}; every field here has passed its checks, so the job builder
+ * never re-validates.
+ */
+public record JobConfig(
+        Source source,
+        Embedding embedding,
+        Sink sink,
+        Checkpoint checkpoint,
+        int parallelism,
+        String deadLetterTable)
+        implements Serializable {
+
+    /** {@code source:} where the rows come from. */
+    public record Source(
+            String dsn,
+            List<String> tables,
+            String slot,
+            String publication,
+            StartupMode startupMode,
+            Lsn startLsn,
+            int chunkSize,
+            Duration heartbeat)
+            implements Serializable {}
+
+    /** {@code embedding.model:} which model embeds. */
+    public enum Model {
+        LOCAL,
+        OPENAI
+    }
+
+    /** {@code embedding:} how rows become vectors. */
+    public record Embedding(
+            Model model,
+            String template,
+            List<String> columns,
+            String baseUrl,
+            String modelName,
+            String apiKeyEnv,
+            int dimensions,
+            int batchSize,
+            Duration maxLinger,
+            int maxInFlightBatches,
+            Duration requestTimeout,
+            int maxAttempts,
+            int maxConcurrentRequests,
+            int chunkChars,
+            int chunkOverlapChars)
+            implements Serializable {
+
+        /** Whether long texts are split into chunks (chunking.max-chars set). */
+        public boolean chunking() {
+            return chunkChars > 0;
+        }
+    }
+
+    /** {@code sink.type:} where vectors go. */
+    public enum SinkType {
+        PGVECTOR,
+        QDRANT
+    }
+
+    /** {@code sink:} the vector index. */
+    public record Sink(
+            SinkType type,
+            String dsn,
+            String table,
+            boolean hnsw,
+            String url,
+            String collection,
+            String apiKeyEnv,
+            int batchSize)
+            implements Serializable {}
+
+    /** {@code checkpoint:} how often and where the job's progress is saved. */
+    public record Checkpoint(Duration interval, String dir) implements Serializable {}
+}

@@ -1,0 +1,222 @@
+package io.pgstream.jobs.templates;
+
+import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.source.StartupMode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads a job file into a {@link JobConfig}. The keys are a contract that scripts outside this
+ * repository use (see the README's "Job file" section); errors name the file and the dotted key,
+ * and say what is allowed.
+ */
+public final class JobConfigLoader {
+
+    private JobConfigLoader() {}
+
+    /** Loads and validates {@code file}, expanding {@code ${NAME}} from the environment. */
+    public static JobConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new JobConfigException("cannot read job file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString(), System::getenv);
+    }
+
+    /** Validates a job file's text; {@code origin} names it in errors. */
+    public static JobConfig parse(String yaml, String origin, Function<String, String> env) {
+        Object doc;
+        try {
+            doc = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new JobConfigException(origin + ": not valid YAML: " + e.getMessage());
+        }
+        if (!(doc instanceof Map)) {
+            throw new JobConfigException(
+                    origin + ": must be a mapping with source, embedding and sink sections");
+        }
+        ConfigNode root = new ConfigNode(origin, "", (Map<?, ?>) doc, env);
+        JobConfig.Source source = source(root.section("source", true));
+        JobConfig.Embedding embedding = embedding(root.section("embedding", true), env);
+        JobConfig.Sink sink = sink(root.section("sink", true), source.dsn());
+        ConfigNode cp = root.section("checkpoint", false);
+        JobConfig.Checkpoint checkpoint =
+                new JobConfig.Checkpoint(
+                        cp.duration("interval", Duration.ofSeconds(10)),
+                        cp.optionalString("dir", ".pgstream/checkpoints/" + source.slot()));
+        cp.finish();
+        int parallelism = root.integer("parallelism", 1, 1);
+        String deadLetters =
+                root.optionalString("dead-letter-table", "public.pgstream_dead_letters");
+        root.finish();
+        return new JobConfig(source, embedding, sink, checkpoint, parallelism, deadLetters);
+    }
+
+    private static JobConfig.Source source(ConfigNode n) {
+        String dsn = n.string("dsn");
+        if (!dsn.startsWith("postgresql://")
+                && !dsn.startsWith("postgres://")
+                && !dsn.startsWith("jdbc:postgresql://")) {
+            throw n.error(
+                    "dsn",
+                    "must be a libpq URI (postgresql://user@host:port/db) or a"
+                            + " jdbc:postgresql:// URL");
+        }
+        List<String> tables = n.stringList("tables", true);
+        String slot = n.optionalString("slot", "pgstream_sync");
+        String publication = n.optionalString("publication", slot + "_pub");
+        String mode = n.optionalString("startup-mode", "initial").trim();
+        StartupMode startupMode;
+        Lsn startLsn = null;
+        if (mode.toLowerCase(Locale.ROOT).startsWith("lsn:")) {
+            startupMode = StartupMode.LSN;
+            try {
+                startLsn = Lsn.parse(mode.substring(4).trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw n.error(
+                        "startup-mode", "'" + mode + "' is not lsn:X/Y (hex), e.g. lsn:0/16B3748");
+            }
+        } else {
+            startupMode =
+                    switch (mode.toLowerCase(Locale.ROOT)) {
+                        case "initial" -> StartupMode.INITIAL;
+                        case "latest" -> StartupMode.LATEST;
+                        case "snapshot-only" -> StartupMode.SNAPSHOT_ONLY;
+                        default ->
+                                throw n.error(
+                                        "startup-mode",
+                                        "unknown value '"
+                                                + mode
+                                                + "'; allowed: initial, latest, snapshot-only, lsn:X/Y");
+                    };
+        }
+        int chunkSize = n.integer("chunk-size", 8192, 1);
+        Duration heartbeat = n.has("heartbeat") ? n.duration("heartbeat", null) : null;
+        n.finish();
+        return new JobConfig.Source(
+                dsn, tables, slot, publication, startupMode, startLsn, chunkSize, heartbeat);
+    }
+
+    private static JobConfig.Embedding embedding(ConfigNode n, Function<String, String> env) {
+        JobConfig.Model model = n.choice("model", JobConfig.Model.class, JobConfig.Model.LOCAL);
+        boolean hasTemplate = n.has("template");
+        boolean hasColumns = n.has("columns");
+        if (hasTemplate == hasColumns) {
+            throw n.error(
+                    hasTemplate ? "columns" : "template",
+                    "give exactly one of template (\"{title}\\n\\n{content}\") or columns"
+                            + " ([title, content])");
+        }
+        String template = n.optionalString("template", null);
+        List<String> columns = n.stringList("columns", false);
+        String baseUrl = n.optionalString("base-url", null);
+        String modelName = n.optionalString("model-name", null);
+        String apiKeyEnv = n.optionalString("api-key-env", null);
+        int dimensions = n.integer("dimensions", 0, 1);
+        if (model == JobConfig.Model.OPENAI) {
+            if (baseUrl == null) {
+                throw n.error("base-url", "missing (required with model: openai)");
+            }
+            if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+                throw n.error("base-url", "must start with http:// or https://");
+            }
+            if (modelName == null) {
+                throw n.error("model-name", "missing (required with model: openai)");
+            }
+            if (dimensions == 0) {
+                throw n.error("dimensions", "missing (required with model: openai; e.g. 1536)");
+            }
+            if (apiKeyEnv != null && env.apply(apiKeyEnv) == null) {
+                throw n.error(
+                        "api-key-env",
+                        "names environment variable " + apiKeyEnv + ", which is not set");
+            }
+        } else {
+            for (String openaiOnly : List.of("base-url", "model-name", "api-key-env")) {
+                if (n.has(openaiOnly)) {
+                    throw n.error(openaiOnly, "only applies to model: openai");
+                }
+            }
+            if (dimensions != 0 && dimensions != 384) {
+                throw n.error(
+                        "dimensions", "the local model has 384 dimensions, not " + dimensions);
+            }
+            dimensions = 384;
+        }
+        int batchSize = n.integer("batch-size", 64, 1);
+        Duration linger = n.duration("max-linger", Duration.ofMillis(50));
+        int inFlight = n.integer("max-in-flight-batches", 4, 1);
+        Duration timeout = n.duration("request-timeout", Duration.ofSeconds(30));
+        int attempts = n.integer("max-attempts", 6, 1);
+        int concurrent = n.integer("max-concurrent-requests", 4, 1);
+        ConfigNode chunking = n.section("chunking", false);
+        int chunkChars = chunking.integer("max-chars", 0, 16);
+        int overlap = chunking.integer("overlap-chars", chunkChars / 8, 0);
+        if (chunkChars > 0 && overlap >= chunkChars) {
+            throw chunking.error("overlap-chars", "must be smaller than max-chars");
+        }
+        chunking.finish();
+        n.finish();
+        return new JobConfig.Embedding(
+                model,
+                template,
+                columns,
+                baseUrl,
+                modelName,
+                apiKeyEnv,
+                dimensions,
+                batchSize,
+                linger,
+                inFlight,
+                timeout,
+                attempts,
+                concurrent,
+                chunkChars,
+                overlap);
+    }
+
+    private static JobConfig.Sink sink(ConfigNode n, String sourceDsn) {
+        JobConfig.SinkType type = n.choice("type", JobConfig.SinkType.class, null);
+        if (type == null) {
+            throw n.error("type", "missing; allowed: pgvector, qdrant");
+        }
+        int batchSize = n.integer("batch-size", 500, 1);
+        if (type == JobConfig.SinkType.PGVECTOR) {
+            String dsn = n.optionalString("dsn", sourceDsn);
+            String table = n.string("table");
+            boolean hnsw = n.bool("hnsw", true);
+            for (String qdrantOnly : List.of("url", "collection", "api-key-env")) {
+                if (n.has(qdrantOnly)) {
+                    throw n.error(qdrantOnly, "only applies to type: qdrant");
+                }
+            }
+            n.finish();
+            return new JobConfig.Sink(type, dsn, table, hnsw, null, null, null, batchSize);
+        }
+        String url = n.string("url");
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw n.error("url", "must be http://host:6334 or https://host:6334 (the gRPC port)");
+        }
+        String collection = n.string("collection");
+        String apiKeyEnv = n.optionalString("api-key-env", null);
+        for (String pgOnly : List.of("dsn", "table", "hnsw")) {
+            if (n.has(pgOnly)) {
+                throw n.error(pgOnly, "only applies to type: pgvector");
+            }
+        }
+        n.finish();
+        return new JobConfig.Sink(type, null, null, false, url, collection, apiKeyEnv, batchSize);
+    }
+}

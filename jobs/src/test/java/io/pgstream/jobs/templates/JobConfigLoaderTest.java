@@ -1,0 +1,121 @@
+package io.pgstream.jobs.templates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgstream.connector.source.StartupMode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobConfigLoaderTest {
+
+    /** The example from the README, key for key (a contract for scripts outside the repo). */
+    static final String README_EXAMPLE =
+            String.join(
+                    "\n",
+                    "source:",
+                    "  dsn: postgresql://user@127.0.0.1:5432/app",
+                    "  tables: [public.documents]",
+                    "  slot: docs_slot",
+                    "  publication: docs_pub",
+                    "  startup-mode: initial",
+                    "embedding:",
+                    "  model: local",
+                    "  template: \"{title}\\n\\n{content}\"",
+                    "sink:",
+                    "  type: pgvector",
+                    "  dsn: postgresql://user@127.0.0.1:5432/app",
+                    "  table: public.documents_vectors",
+                    "checkpoint:",
+                    "  interval: 10s",
+                    "  dir: /var/lib/pgstream/checkpoints",
+                    "");
+
+    private static JobConfig parse(String yaml) {
+        return JobConfigLoader.parse(yaml, "job.yaml", Map.of("SECRET", "s3cr3t")::get);
+    }
+
+    @Test
+    void theDocumentedExampleLoads() {
+        JobConfig c = parse(README_EXAMPLE);
+        assertThat(c.source().tables()).containsExactly("public.documents");
+        assertThat(c.source().slot()).isEqualTo("docs_slot");
+        assertThat(c.source().publication()).isEqualTo("docs_pub");
+        assertThat(c.source().startupMode()).isEqualTo(StartupMode.INITIAL);
+        assertThat(c.embedding().model()).isEqualTo(JobConfig.Model.LOCAL);
+        assertThat(c.embedding().template()).isEqualTo("{title}\n\n{content}");
+        assertThat(c.embedding().dimensions()).isEqualTo(384);
+        assertThat(c.sink().type()).isEqualTo(JobConfig.SinkType.PGVECTOR);
+        assertThat(c.sink().table()).isEqualTo("public.documents_vectors");
+        assertThat(c.checkpoint().interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.checkpoint().dir()).isEqualTo("/var/lib/pgstream/checkpoints");
+    }
+
+    @Test
+    void defaultsAndEnvironmentExpansion() {
+        JobConfig c =
+                parse(
+                        "source: {dsn: 'postgresql://app:${SECRET}@db/app', tables: docs,"
+                                + " startup-mode: 'lsn:0/16B3748'}\n"
+                                + "embedding: {columns: [title, body]}\n"
+                                + "sink: {type: pgvector, table: v}\n");
+        assertThat(c.source().dsn()).isEqualTo("postgresql://app:s3cr3t@db/app");
+        assertThat(c.source().startupMode()).isEqualTo(StartupMode.LSN);
+        assertThat(c.source().startLsn().toString()).isEqualTo("0/16B3748");
+        assertThat(c.sink().dsn()).isEqualTo(c.source().dsn());
+        assertThat(c.checkpoint().dir()).isEqualTo(".pgstream/checkpoints/pgstream_sync");
+        assertThat(c.embedding().columns()).containsExactly("title", "body");
+    }
+
+    @Test
+    void errorsNameTheKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> parse(README_EXAMPLE.replace("tables:", "tabels:")))
+                .hasMessageContaining("job.yaml: source.tables: missing")
+                .hasMessageContaining("found 'tabels' instead");
+        assertThatThrownBy(() -> parse(README_EXAMPLE.replace("slot:", "slto:")))
+                .hasMessageContaining("job.yaml: source.slto: unknown key")
+                .hasMessageContaining("did you mean 'slot'");
+        assertThatThrownBy(() -> parse(README_EXAMPLE.replace("type: pgvector", "type: faiss")))
+                .hasMessageContaining(
+                        "sink.type: unknown value 'faiss'; allowed: pgvector, qdrant");
+        assertThatThrownBy(() -> parse(README_EXAMPLE.replace("interval: 10s", "interval: often")))
+                .hasMessageContaining("checkpoint.interval: must be a duration");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "startup-mode: initial", "startup-mode: earliest")))
+                .hasMessageContaining("source.startup-mode: unknown value 'earliest'");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  dsn: postgresql://user@127.0.0.1:5432/app\n  tables",
+                                                "  tables")))
+                .hasMessageContaining("source.dsn: missing");
+        assertThatThrownBy(() -> parse(README_EXAMPLE.replace("model: local", "model: openai")))
+                .hasMessageContaining("embedding.base-url: missing");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  template: \"{title}\\n\\n{content}\"\n", "")))
+                .hasMessageContaining("exactly one of template");
+        assertThatThrownBy(() -> parse("source: [a]\n"))
+                .hasMessageContaining("source: must be a mapping");
+        assertThatThrownBy(() -> parse("source: {dsn: 'postgresql://${NOPE}@h/db'}\n"))
+                .hasMessageContaining("${NOPE}, which is not set");
+        assertThatThrownBy(() -> parse("a: [unclosed\n")).hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void secretsFromTheEnvironmentNeverAppearInErrors() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "source: {dsn: 'postgresql://app:${SECRET}@db/app',"
+                                                + " tables: [docs], bogus: 1}\n"))
+                .hasMessageNotContaining("s3cr3t");
+    }
+}
