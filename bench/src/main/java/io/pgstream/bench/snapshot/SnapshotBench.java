@@ -41,7 +41,7 @@ public final class SnapshotBench {
         String dsn = System.getenv().getOrDefault("PGSTREAM_DSN", "");
         int rows = 1_000_000;
         int parallelism = 2;
-        int chunk = 50_000;
+        int chunk = 8192; // the source's default (snapshot.chunk-size)
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dsn" -> dsn = args[++i];

@@ -19,6 +19,34 @@ public final class ChunkQueries {
      * upper bound's.
      */
     public static String select(SnapshotChunk chunk, List<String> keyTypes) {
+        return query(chunk, keyTypes, false);
+    }
+
+    /**
+     * {@code COPY (SELECT * FROM t WHERE <range>) TO STDOUT}: COPY takes no parameters, so the
+     * bounds are written as literals ({@code 'text'::type}, quotes doubled; the session must run
+     * with {@code standard_conforming_strings = on}, as {@link ChunkReader}'s does).
+     */
+    public static String copy(SnapshotChunk chunk, List<String> keyTypes) {
+        return "COPY (" + query(chunk, keyTypes, true) + ") TO STDOUT";
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String bound(List<String> values, List<String> keyTypes, boolean literals) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < keyTypes.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(literals ? literal(values.get(i)) : "?").append("::").append(keyTypes.get(i));
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String query(SnapshotChunk chunk, List<String> keyTypes, boolean literals) {
         String from = "SELECT * FROM " + chunk.table().quoted();
         if (chunk.byPages()) {
             StringBuilder sql = new StringBuilder(from);
@@ -32,16 +60,20 @@ public final class ChunkQueries {
                 chunk.keyColumns().stream()
                         .map(Identifiers::quote)
                         .collect(Collectors.joining(", ", "(", ")"));
-        String params =
-                keyTypes.stream().map(t -> "?::" + t).collect(Collectors.joining(", ", "(", ")"));
         StringBuilder sql = new StringBuilder(from);
         String joiner = " WHERE ";
         if (chunk.lower() != null) {
-            sql.append(joiner).append(row).append(" >= ").append(params);
+            sql.append(joiner)
+                    .append(row)
+                    .append(" >= ")
+                    .append(bound(chunk.lower(), keyTypes, literals));
             joiner = " AND ";
         }
         if (chunk.upper() != null) {
-            sql.append(joiner).append(row).append(" < ").append(params);
+            sql.append(joiner)
+                    .append(row)
+                    .append(" < ")
+                    .append(bound(chunk.upper(), keyTypes, literals));
         }
         return sql.toString();
     }

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * replication session's DateStyle/IntervalStyle/bytea/float settings on) and decoded by the same
  * {@link ValueDecoder}.
  *
- * <p>Each chunk is one query in its own read-only REPEATABLE READ transaction, fetched in batches,
- * without locks beyond the ACCESS SHARE every SELECT takes.
+ * <p>Each chunk is one {@code COPY (SELECT ...) TO STDOUT} in its own read-only REPEATABLE READ
+ * transaction, streamed (the server never waits for a fetch), without locks beyond the ACCESS SHARE
+ * every SELECT takes.
  *
  * <p><b>The LSN of a chunk's events is a low watermark</b> {@code L}: every transaction whose
  * commit record lies before {@code L} is visible in the rows read. A sink that keeps, per key, the
@@ -46,11 +49,11 @@ import org.slf4j.LoggerFactory;
 public final class ChunkReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
-    private static final int FETCH_SIZE = 2_000;
     private static final long WAIT_WARNING_NANOS = 30_000_000_000L;
 
     private final Connection connection;
     private final ValueDecoder values;
+    private final CopyTextFields fields = new CopyTextFields();
 
     public ChunkReader(PgConnectionConfig config) throws SQLException {
         Properties props = config.jdbcProperties();
@@ -58,7 +61,7 @@ public final class ChunkReader implements AutoCloseable {
         props.setProperty(
                 "options",
                 "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex"
-                        + " -c extra_float_digits=3");
+                        + " -c extra_float_digits=3 -c standard_conforming_strings=on");
         this.connection = DriverManager.getConnection(config.jdbcUrl(), props);
         this.values = new ValueDecoder(CatalogTypes.load(connection));
         connection.setAutoCommit(false);
@@ -81,19 +84,19 @@ public final class ChunkReader implements AutoCloseable {
             List<String> names = new ArrayList<>();
             List<Integer> oids = new ArrayList<>();
             columns(chunk.table(), names, oids);
-            try (PreparedStatement ps =
-                    connection.prepareStatement(ChunkQueries.select(chunk, keyTypes))) {
-                ps.setFetchSize(FETCH_SIZE);
-                int p = 1;
-                for (List<String> bound : bounds(chunk)) {
-                    for (String v : bound) {
-                        ps.setString(p++, v);
-                    }
+            CopyOut copy =
+                    connection
+                            .unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyOut(ChunkQueries.copy(chunk, keyTypes));
+            try {
+                byte[] line;
+                while ((line = copy.readFromCopy()) != null) {
+                    out.accept(event(chunk.table(), line, names, oids, asOf));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.accept(event(chunk.table(), rs, names, oids, asOf));
-                    }
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
                 }
             }
             connection.commit();
@@ -243,13 +246,17 @@ public final class ChunkReader implements AutoCloseable {
     }
 
     private ChangeEvent event(
-            TableId table, ResultSet rs, List<String> names, List<Integer> oids, Lsn asOf)
-            throws SQLException {
+            TableId table, byte[] line, List<String> names, List<Integer> oids, Lsn asOf) {
         LinkedHashMap<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            String text = rs.getString(i + 1); // SELECT * lists columns in attnum order
-            row.put(names.get(i), text == null ? null : values.decodeText(oids.get(i), text));
-        }
+        // COPY (SELECT * ...) lists columns in attnum order, as names and oids do.
+        fields.split(
+                line,
+                (i, buf, off, len) ->
+                        row.put(
+                                names.get(i),
+                                buf == null
+                                        ? null
+                                        : values.decodeText(oids.get(i), buf, off, len)));
         return ChangeEvent.builder(Operation.READ)
                 .table(table.schema(), table.table())
                 .ownedRow(row)
