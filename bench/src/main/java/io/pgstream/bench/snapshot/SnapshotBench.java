@@ -99,7 +99,7 @@ public final class SnapshotBench {
         }
     }
 
-    private static double copy(PgConnectionConfig db) throws Exception {
+    public static double copy(PgConnectionConfig db) throws Exception {
         try (Connection c = db.connect()) {
             long start = System.nanoTime();
             c.unwrap(PGConnection.class)
@@ -116,7 +116,7 @@ public final class SnapshotBench {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
-    private static double emptyJob(int parallelism) throws Exception {
+    public static double emptyJob(int parallelism) throws Exception {
         StreamExecutionEnvironment env = env(parallelism);
         env.fromSequence(1, parallelism).sinkTo(new Discard<>());
         long start = System.nanoTime();
@@ -124,7 +124,7 @@ public final class SnapshotBench {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static double snapshot(PgConnectionConfig db, int parallelism, int chunk)
+    public static double snapshot(PgConnectionConfig db, int parallelism, int chunk)
             throws Exception {
         StreamExecutionEnvironment env = env(parallelism);
         env.fromSource(
