@@ -1,0 +1,137 @@
+package io.pgstream.jobs.embedding;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * How the {@link EmbeddingOperator} batches and bounds its work, as one immutable value: batch size
+ * in texts, the longest linger of a partial batch, model calls in flight, changes held (the
+ * backpressure bound), an optional {@link TextChunker}, and the text length above which a row is a
+ * dead letter when chunking is off.
+ */
+public final class EmbeddingOperatorConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int batchSize;
+    private final Duration maxLinger;
+    private final int maxInFlightBatches;
+    private final int maxBufferedRows;
+    private final TextChunker chunker;
+    private final int maxTextChars;
+
+    private EmbeddingOperatorConfig(
+            int batchSize,
+            Duration maxLinger,
+            int maxInFlightBatches,
+            int maxBufferedRows,
+            TextChunker chunker,
+            int maxTextChars) {
+        require(batchSize >= 1, "embedding.batch-size must be at least 1, got " + batchSize);
+        require(
+                maxLinger != null && !maxLinger.isNegative(),
+                "embedding.max-linger must not be negative");
+        require(
+                maxInFlightBatches >= 1,
+                "embedding.max-in-flight-batches must be at least 1, got " + maxInFlightBatches);
+        require(
+                maxBufferedRows >= 1,
+                "embedding.max-buffered-rows must be at least 1, got " + maxBufferedRows);
+        require(maxTextChars >= 0, "embedding.max-text-chars must not be negative");
+        this.batchSize = batchSize;
+        this.maxLinger = maxLinger;
+        this.maxInFlightBatches = maxInFlightBatches;
+        this.maxBufferedRows = maxBufferedRows;
+        this.chunker = chunker;
+        this.maxTextChars = maxTextChars;
+    }
+
+    /** The defaults of {@link EmbeddingOptions}. */
+    public static EmbeddingOperatorConfig defaults() {
+        return fromConfiguration(new org.apache.flink.configuration.Configuration());
+    }
+
+    public static EmbeddingOperatorConfig fromConfiguration(ReadableConfig conf) {
+        Optional<Integer> chunkSize = conf.getOptional(EmbeddingOptions.CHUNK_SIZE);
+        TextChunker chunker =
+                chunkSize
+                        .map(
+                                size ->
+                                        TextChunker.of(
+                                                conf.get(EmbeddingOptions.CHUNK_UNIT),
+                                                size,
+                                                conf.get(EmbeddingOptions.CHUNK_OVERLAP)))
+                        .orElse(null);
+        return new EmbeddingOperatorConfig(
+                conf.get(EmbeddingOptions.BATCH_SIZE),
+                conf.get(EmbeddingOptions.MAX_LINGER),
+                conf.get(EmbeddingOptions.MAX_IN_FLIGHT_BATCHES),
+                conf.get(EmbeddingOptions.MAX_BUFFERED_ROWS),
+                chunker,
+                conf.get(EmbeddingOptions.MAX_TEXT_CHARS));
+    }
+
+    public EmbeddingOperatorConfig withBatchSize(int n) {
+        return new EmbeddingOperatorConfig(
+                n, maxLinger, maxInFlightBatches, maxBufferedRows, chunker, maxTextChars);
+    }
+
+    public EmbeddingOperatorConfig withMaxLinger(Duration d) {
+        return new EmbeddingOperatorConfig(
+                batchSize, d, maxInFlightBatches, maxBufferedRows, chunker, maxTextChars);
+    }
+
+    public EmbeddingOperatorConfig withMaxInFlightBatches(int n) {
+        return new EmbeddingOperatorConfig(
+                batchSize, maxLinger, n, maxBufferedRows, chunker, maxTextChars);
+    }
+
+    public EmbeddingOperatorConfig withMaxBufferedRows(int n) {
+        return new EmbeddingOperatorConfig(
+                batchSize, maxLinger, maxInFlightBatches, n, chunker, maxTextChars);
+    }
+
+    /** Null: no chunking. */
+    public EmbeddingOperatorConfig withChunker(TextChunker c) {
+        return new EmbeddingOperatorConfig(
+                batchSize, maxLinger, maxInFlightBatches, maxBufferedRows, c, maxTextChars);
+    }
+
+    public EmbeddingOperatorConfig withMaxTextChars(int n) {
+        return new EmbeddingOperatorConfig(
+                batchSize, maxLinger, maxInFlightBatches, maxBufferedRows, chunker, n);
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Duration maxLinger() {
+        return maxLinger;
+    }
+
+    public int maxInFlightBatches() {
+        return maxInFlightBatches;
+    }
+
+    public int maxBufferedRows() {
+        return maxBufferedRows;
+    }
+
+    /** Null when chunking is off. */
+    public TextChunker chunker() {
+        return chunker;
+    }
+
+    /** 0: no limit. */
+    public int maxTextChars() {
+        return maxTextChars;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

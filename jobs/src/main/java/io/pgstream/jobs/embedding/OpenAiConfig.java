@@ -1,0 +1,259 @@
+package io.pgstream.jobs.embedding;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Everything an {@link OpenAiEmbeddingModel} needs, as one immutable, serializable value: where the
+ * endpoint is, which model and vector length, the name of the environment variable holding the API
+ * key (never the key itself, so job graphs and logs never carry it), timeouts, the retry budget and
+ * the limit on concurrent requests. Build with {@link #builder(String, String, int)}.
+ */
+public final class OpenAiConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final URI baseUrl;
+    private final String model;
+    private final int dimensions;
+    private final boolean sendDimensions;
+    private final String apiKeyEnv;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final int maxConcurrentRequests;
+
+    private OpenAiConfig(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.model = b.model;
+        this.dimensions = b.dimensions;
+        this.sendDimensions = b.sendDimensions;
+        this.apiKeyEnv = b.apiKeyEnv;
+        this.connectTimeout = b.connectTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
+    }
+
+    /**
+     * @param baseUrl e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1};
+     *     requests go to {@code {baseUrl}/embeddings}
+     * @param model the model name the endpoint expects, e.g. {@code text-embedding-3-small}
+     * @param dimensions the vector length the model returns (responses are checked against it)
+     */
+    public static Builder builder(String baseUrl, String model, int dimensions) {
+        return new Builder(baseUrl, model, dimensions);
+    }
+
+    /**
+     * Reads the {@code embedding.openai.*} options of {@link EmbeddingOptions}; model and
+     * dimensions are required.
+     */
+    public static OpenAiConfig fromConfiguration(ReadableConfig conf) {
+        String model =
+                conf.getOptional(EmbeddingOptions.OPENAI_MODEL)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                EmbeddingOptions.OPENAI_MODEL.key()
+                                                        + " is required for the OpenAI-compatible"
+                                                        + " model, e.g. text-embedding-3-small"));
+        int dimensions =
+                conf.getOptional(EmbeddingOptions.OPENAI_DIMENSIONS)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                EmbeddingOptions.OPENAI_DIMENSIONS.key()
+                                                        + " is required: the model's vector"
+                                                        + " length, e.g. 1536"));
+        return builder(conf.get(EmbeddingOptions.OPENAI_BASE_URL), model, dimensions)
+                .sendDimensions(conf.get(EmbeddingOptions.OPENAI_SEND_DIMENSIONS))
+                .apiKeyEnv(conf.get(EmbeddingOptions.OPENAI_API_KEY_ENV))
+                .connectTimeout(conf.get(EmbeddingOptions.OPENAI_CONNECT_TIMEOUT))
+                .requestTimeout(conf.get(EmbeddingOptions.OPENAI_REQUEST_TIMEOUT))
+                .maxAttempts(conf.get(EmbeddingOptions.OPENAI_MAX_ATTEMPTS))
+                .backoff(
+                        conf.get(EmbeddingOptions.OPENAI_INITIAL_BACKOFF),
+                        conf.get(EmbeddingOptions.OPENAI_MAX_BACKOFF))
+                .maxConcurrentRequests(conf.get(EmbeddingOptions.OPENAI_MAX_CONCURRENT_REQUESTS))
+                .build();
+    }
+
+    /** {@code {baseUrl}/embeddings}. */
+    public URI embeddingsUri() {
+        String base = baseUrl.toString();
+        return URI.create((base.endsWith("/") ? base : base + "/") + "embeddings");
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public int dimensions() {
+        return dimensions;
+    }
+
+    /** Whether requests carry {@code "dimensions"} (models that can shorten their vectors). */
+    public boolean sendDimensions() {
+        return sendDimensions;
+    }
+
+    /** Name of the environment variable with the API key; null: send no Authorization header. */
+    public String apiKeyEnv() {
+        return apiKeyEnv;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Tries per batch, the first one included. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    public int maxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiConfig{"
+                + embeddingsUri()
+                + ", model="
+                + model
+                + ", dimensions="
+                + dimensions
+                + ", apiKeyEnv="
+                + apiKeyEnv
+                + '}';
+    }
+
+    /** Builder with the defaults of a hosted API: 10 s connect, 60 s per request, 6 attempts. */
+    public static final class Builder {
+        private final URI baseUrl;
+        private final String model;
+        private final int dimensions;
+        private boolean sendDimensions;
+        private String apiKeyEnv;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private int maxAttempts = 6;
+        private Duration initialBackoff = Duration.ofMillis(500);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private int maxConcurrentRequests = 4;
+
+        private Builder(String baseUrl, String model, int dimensions) {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            URI uri;
+            try {
+                uri = URI.create(baseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Embedding base URL '" + baseUrl + "' is not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException(
+                        "Embedding base URL '"
+                                + baseUrl
+                                + "' must start with http:// or https://, e.g."
+                                + " https://api.openai.com/v1");
+            }
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException(
+                        "An embedding model name is required, e.g. text-embedding-3-small");
+            }
+            if (dimensions < 1) {
+                throw new IllegalArgumentException(
+                        "Embedding dimensions must be positive (the model's vector length, e.g."
+                                + " 1536 for text-embedding-3-small), got "
+                                + dimensions);
+            }
+            this.baseUrl = uri;
+            this.model = model;
+            this.dimensions = dimensions;
+        }
+
+        public Builder sendDimensions(boolean send) {
+            this.sendDimensions = send;
+            return this;
+        }
+
+        /** Environment variable holding the API key, e.g. {@code OPENAI_API_KEY}. */
+        public Builder apiKeyEnv(String name) {
+            this.apiKeyEnv = name == null || name.isBlank() ? null : name;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "request timeout");
+            return this;
+        }
+
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException(
+                        "Embedding max attempts must be at least 1, got " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = positive(initial, "initial backoff");
+            this.maxBackoff = positive(max, "max backoff");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException(
+                        "Embedding max backoff " + max + " is below the initial one " + initial);
+            }
+            return this;
+        }
+
+        public Builder maxConcurrentRequests(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException(
+                        "Embedding max concurrent requests must be at least 1, got " + n);
+            }
+            this.maxConcurrentRequests = n;
+            return this;
+        }
+
+        public OpenAiConfig build() {
+            return new OpenAiConfig(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("Embedding " + what + " must be positive");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.pgstream.jobs.embedding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI-compatible embeddings endpoint ({@code POST {base-url}/embeddings} with {@code
+ * {"model":…,"input":[…]}}): OpenAI, Azure-style proxies, Ollama, vLLM, text-embeddings-inference.
+ *
+ * <p>Failures: HTTP 429, 408 and 5xx, timeouts and I/O errors are retried up to {@link
+ * OpenAiConfig#maxAttempts()} times with exponential backoff and full jitter, waiting at least what
+ * {@code Retry-After} asks (seconds or an HTTP date); then an {@link EmbeddingException} fails the
+ * task (Flink restarts from the last checkpoint; no row is dropped). Any other 4xx is the input's
+ * fault and is thrown at once as a {@link PermanentEmbeddingException} (the row becomes a dead
+ * letter). A response with the wrong number of vectors or the wrong vector length is an error that
+ * says so.
+ *
+ * <p>At most {@link OpenAiConfig#maxConcurrentRequests()} requests are open at once per instance (a
+ * semaphore held only while a request is on the wire, not during backoff). The API key is read from
+ * the environment variable the config names, is sent as a bearer token, and never appears in logs
+ * or exception messages. {@link #embed} blocks the calling thread; it is thread-safe.
+ */
+public final class OpenAiEmbeddingModel implements EmbeddingModel {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiEmbeddingModel.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY_IN_MESSAGE = 300;
+
+    private final OpenAiConfig config;
+    private final String apiKey;
+    private final HttpClient http;
+    private final Semaphore permits;
+    private final RetryBackoff backoff;
+
+    private OpenAiEmbeddingModel(OpenAiConfig config, String apiKey) {
+        this.config = config;
+        this.apiKey = apiKey;
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+        this.permits = new Semaphore(config.maxConcurrentRequests(), true);
+        this.backoff = new RetryBackoff(config.initialBackoff(), config.maxBackoff());
+    }
+
+    /**
+     * Creates a client, reading the API key from the environment variable {@link
+     * OpenAiConfig#apiKeyEnv()} names.
+     *
+     * @throws EmbeddingException when that variable is not set
+     */
+    public static OpenAiEmbeddingModel create(OpenAiConfig config) throws EmbeddingException {
+        String key = null;
+        if (config.apiKeyEnv() != null) {
+            key = System.getenv(config.apiKeyEnv());
+            if (key == null || key.isBlank()) {
+                throw new EmbeddingException(
+                        "The environment variable "
+                                + config.apiKeyEnv()
+                                + " with the API key for "
+                                + config.embeddingsUri()
+                                + " is not set on this machine; export it where the job runs"
+                                + " (or configure no api-key-env for endpoints without keys)");
+            }
+        }
+        return new OpenAiEmbeddingModel(config, key);
+    }
+
+    /** A client with an explicit key (null: none), for programs that manage keys themselves. */
+    public static OpenAiEmbeddingModel withApiKey(OpenAiConfig config, String apiKey) {
+        return new OpenAiEmbeddingModel(config, apiKey);
+    }
+
+    /** A serializable factory: the key is read on the task manager, not carried in the job. */
+    public static EmbeddingModel.Factory factory(OpenAiConfig config) {
+        return () -> create(config);
+    }
+
+    @Override
+    public int dimensions() {
+        return config.dimensions();
+    }
+
+    @Override
+    public String id() {
+        return "openai:" + config.model();
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) throws EmbeddingException {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        byte[] body = requestBody(texts);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(config.embeddingsUri())
+                        .timeout(config.requestTimeout())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpRequest built = request.build();
+        String lastProblem = null;
+        for (int attempt = 1; ; attempt++) {
+            Optional<Duration> retryAfter = Optional.empty();
+            try {
+                HttpResponse<String> response = send(built);
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return parse(response.body(), texts.size());
+                }
+                lastProblem = "HTTP " + status + ": " + excerpt(response.body());
+                if (!retryable(status)) {
+                    throw new PermanentEmbeddingException(
+                            config.embeddingsUri()
+                                    + " refused a batch of "
+                                    + texts.size()
+                                    + " texts with "
+                                    + lastProblem);
+                }
+                retryAfter =
+                        RetryBackoff.parseRetryAfter(
+                                response.headers().firstValue("Retry-After"), Instant.now());
+            } catch (HttpTimeoutException e) {
+                lastProblem = "no answer within " + config.requestTimeout();
+            } catch (IOException e) {
+                lastProblem = "I/O error: " + e.getMessage();
+            }
+            if (attempt >= config.maxAttempts()) {
+                throw new EmbeddingException(
+                        config.embeddingsUri()
+                                + " failed "
+                                + attempt
+                                + " times for a batch of "
+                                + texts.size()
+                                + " texts; last: "
+                                + lastProblem);
+            }
+            Duration wait = backoff.delay(attempt - 1, retryAfter);
+            LOG.warn(
+                    "{} attempt {} of {} failed ({}); retrying in {} ms",
+                    config.embeddingsUri(),
+                    attempt,
+                    config.maxAttempts(),
+                    lastProblem,
+                    wait.toMillis());
+            pause(wait);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, EmbeddingException {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("Interrupted while waiting for a request slot", e);
+        }
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("Interrupted during a request to " + config.baseUrl(), e);
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** Waits on the calling (worker) thread before a retry; never the task thread. */
+    private static void pause(Duration wait) throws EmbeddingException {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("Interrupted while backing off", e);
+        }
+    }
+
+    private static boolean retryable(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    private byte[] requestBody(List<String> texts) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", config.model());
+        ArrayNode input = root.putArray("input");
+        texts.forEach(input::add);
+        if (config.sendDimensions()) {
+            root.put("dimensions", config.dimensions());
+        }
+        root.put("encoding_format", "float");
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a JSON request", e);
+        }
+    }
+
+    private List<float[]> parse(String body, int expected) throws EmbeddingException {
+        JsonNode data;
+        try {
+            data = JSON.readTree(body).path("data");
+        } catch (IOException e) {
+            throw new EmbeddingException(
+                    config.embeddingsUri() + " answered with invalid JSON: " + excerpt(body));
+        }
+        if (!data.isArray() || data.size() != expected) {
+            throw new EmbeddingException(
+                    config.embeddingsUri()
+                            + " returned "
+                            + (data.isArray() ? data.size() + " embeddings" : "no 'data' array")
+                            + " for "
+                            + expected
+                            + " inputs; is it an OpenAI-compatible /embeddings endpoint?");
+        }
+        float[][] vectors = new float[expected][];
+        for (int i = 0; i < expected; i++) {
+            JsonNode item = data.get(i);
+            int index = item.path("index").asInt(i);
+            JsonNode values = item.path("embedding");
+            if (index < 0 || index >= expected || vectors[index] != null) {
+                throw new EmbeddingException(
+                        config.embeddingsUri() + " returned a bad or repeated index " + index);
+            }
+            if (!values.isArray() || values.size() != config.dimensions()) {
+                throw new EmbeddingException(
+                        config.embeddingsUri()
+                                + " returned a vector of "
+                                + (values.isArray() ? values.size() : 0)
+                                + " dimensions for model "
+                                + config.model()
+                                + ", configured: "
+                                + config.dimensions()
+                                + "; set the dimensions to the model's vector length");
+            }
+            float[] vector = new float[values.size()];
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] = (float) values.get(d).asDouble();
+            }
+            vectors[index] = vector;
+        }
+        return new ArrayList<>(Arrays.asList(vectors));
+    }
+
+    /** A short piece of a response body for messages, with the key masked should it echo it. */
+    private String excerpt(String body) {
+        String text = body == null ? "" : body.strip();
+        if (apiKey != null && !apiKey.isEmpty()) {
+            text = text.replace(apiKey, "***");
+        }
+        return text.length() > MAX_BODY_IN_MESSAGE
+                ? text.substring(0, MAX_BODY_IN_MESSAGE) + "…"
+                : text;
+    }
+}

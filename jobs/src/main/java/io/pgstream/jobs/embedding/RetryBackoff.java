@@ -1,0 +1,64 @@
+package io.pgstream.jobs.embedding;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How long to wait before retrying a model request: exponential backoff with full jitter (a uniform
+ * random delay between zero and {@code min(max, initial * 2^retry)}, so that many clients throttled
+ * together do not come back together), never shorter than what the server asked for in {@code
+ * Retry-After}.
+ */
+final class RetryBackoff {
+
+    private final Duration initial;
+    private final Duration max;
+
+    RetryBackoff(Duration initial, Duration max) {
+        this.initial = initial;
+        this.max = max;
+    }
+
+    /**
+     * Delay before retry number {@code retry} (0 for the first retry), at least {@code retryAfter}
+     * when the server sent one.
+     */
+    Duration delay(int retry, Optional<Duration> retryAfter) {
+        long ceiling = initial.toMillis() << Math.min(retry, 30);
+        if (ceiling <= 0 || ceiling > max.toMillis()) {
+            ceiling = max.toMillis();
+        }
+        Duration jittered = Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return retryAfter.filter(r -> r.compareTo(jittered) > 0).orElse(jittered);
+    }
+
+    /**
+     * Parses a {@code Retry-After} header: delta seconds ({@code 120}) or an HTTP date ({@code Wed,
+     * 21 Oct 2015 07:28:00 GMT}); empty when absent or unreadable (the backoff alone then applies).
+     */
+    static Optional<Duration> parseRetryAfter(Optional<String> header, Instant now) {
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = header.get().trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at =
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant();
+                Duration wait = Duration.between(now, at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
+    }
+}
