@@ -1,0 +1,43 @@
+package io.pgstream.jobs.sink;
+
+import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.Identifiers;
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Records rows the pipeline could not embed for good ({@link DeadLetter}) in a PostgreSQL table,
+ * {@code pgstream_dead_letters} unless named otherwise, created when missing. Writes are committed
+ * before every checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once the
+ * source has acknowledged its change; a replay of the same letter is ignored (primary key {@code
+ * (source_table, id, lsn)}).
+ *
+ * <pre>{@code
+ * deadLetters.sinkTo(new DeadLetterSink(db, DeadLetterSink.DEFAULT_TABLE)).name("dead letters");
+ * }</pre>
+ */
+public final class DeadLetterSink implements Sink<DeadLetter> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_TABLE = "pgstream_dead_letters";
+
+    private final PgConnectionConfig connection;
+    private final String table;
+
+    /**
+     * @param table unqualified table name (created in the first schema of the search path)
+     */
+    public DeadLetterSink(PgConnectionConfig connection, String table) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.table = Objects.requireNonNull(table, "table");
+        Identifiers.quote(table);
+    }
+
+    @Override
+    public SinkWriter<DeadLetter> createWriter(WriterInitContext context) throws IOException {
+        return new DeadLetterWriter(connection, table);
+    }
+}

@@ -1,0 +1,105 @@
+package io.pgstream.jobs.sink;
+
+import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.Identifiers;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+
+/**
+ * Inserts dead letters in batches of up to {@value #BATCH} and commits them in {@link
+ * #flush(boolean)}, which runs before every checkpoint. Creates the table when missing. Runs on the
+ * task thread only.
+ */
+final class DeadLetterWriter implements SinkWriter<DeadLetter> {
+    static final int BATCH = 100;
+
+    private final Connection connection;
+    private final String insert;
+    private final List<DeadLetter> buffer = new ArrayList<>();
+
+    DeadLetterWriter(PgConnectionConfig db, String table) throws IOException {
+        String quoted = Identifiers.quote(table);
+        this.insert =
+                "INSERT INTO "
+                        + quoted
+                        + " (source_table, id, lsn, error, text, failed_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        Connection c = null;
+        try {
+            c = SinkConnections.open(db, "the dead-letter sink");
+            try (Statement s = c.createStatement()) {
+                s.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext('pgstream.deadletters:"
+                                + quoted.replace("'", "''")
+                                + "'))");
+                s.execute(
+                        "CREATE TABLE IF NOT EXISTS "
+                                + quoted
+                                + " (source_table text NOT NULL, id text NOT NULL,"
+                                + " lsn bigint NOT NULL, error text NOT NULL, text text,"
+                                + " failed_at timestamptz NOT NULL,"
+                                + " PRIMARY KEY (source_table, id, lsn))");
+            }
+            c.commit();
+            this.connection = c;
+        } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(DeadLetter element, Context context) throws IOException {
+        buffer.add(element);
+        if (buffer.size() >= BATCH) {
+            flush(false);
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(insert)) {
+            for (DeadLetter d : buffer) {
+                ps.setString(1, d.sourceTable());
+                ps.setString(2, d.id());
+                ps.setLong(3, d.lsn());
+                ps.setString(4, d.error());
+                ps.setString(5, d.text());
+                ps.setObject(6, OffsetDateTime.ofInstant(d.failedAt(), ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            connection.commit();
+            buffer.clear();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IOException("Writing dead letters failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}

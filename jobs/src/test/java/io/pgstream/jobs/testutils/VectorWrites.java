@@ -1,0 +1,58 @@
+package io.pgstream.jobs.testutils;
+
+import io.pgstream.jobs.sink.VectorWrite;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds {@link VectorWrite}s with small deterministic vectors for sink tests. */
+public final class VectorWrites {
+    public static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+    private VectorWrites() {}
+
+    /** A vector of {@code dims} values derived from {@code seed}, never all zero. */
+    public static float[] vector(int dims, int seed) {
+        float[] v = new float[dims];
+        for (int i = 0; i < dims; i++) {
+            v[i] = (float) Math.sin(seed * 31 + i + 1);
+        }
+        return v;
+    }
+
+    /** An upsert of {@code chunks} chunks whose contents are {@code text#k}. */
+    public static VectorWrite upsert(
+            String table, String id, String text, int chunks, int dims, long lsn) {
+        List<VectorWrite.Chunk> list = new ArrayList<>();
+        for (int k = 0; k < chunks; k++) {
+            list.add(new VectorWrite.Chunk(k, text + "#" + k, vector(dims, text.hashCode() + k)));
+        }
+        return VectorWrite.upsert(
+                table,
+                id,
+                list,
+                "hash-" + text,
+                "{\"title\":\"" + jsonEscape(text) + "\",\"n\":" + lsn + "}",
+                lsn,
+                T0.plusSeconds(lsn));
+    }
+
+    public static VectorWrite metadata(String table, String id, String json, long lsn) {
+        return VectorWrite.metadata(table, id, json, lsn, T0.plusSeconds(lsn));
+    }
+
+    public static VectorWrite delete(String table, String id, long lsn) {
+        return VectorWrite.delete(table, id, lsn, T0.plusSeconds(lsn));
+    }
+
+    public static VectorWrite truncate(String table, long lsn) {
+        return VectorWrite.truncate(table, lsn, T0.plusSeconds(lsn));
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("\n", "\\n")
+                .replace("\t", "\\t");
+    }
+}
