@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
             SetupCommand.class,
             StatusCommand.class,
             TeardownCommand.class,
-            TailCommand.class
+            TailCommand.class,
+            SyncCommand.class,
+            SearchCommand.class,
+            DemoCommand.class
         })
 public final class PgstreamCli implements Callable<Integer> {
 

@@ -17,21 +17,23 @@ import org.postgresql.PGConnection;
 /**
  * Applies a batch of {@link VectorWrite}s to the vector table in one transaction, with the version
  * guard in every statement: a stored row is replaced, merged or deleted only when its {@code lsn}
- * is lower than the write's. Applying the same batch twice, or an older write after a newer one,
- * leaves the table unchanged.
+ * (the commit LSN of the change that wrote it) is not higher than the write's. Equal LSNs are
+ * changes of one transaction, which arrive in their commit order, so the later one wins. Applying
+ * the same batch twice, or an older write after a newer one, leaves the table unchanged.
  *
  * <p>The batch is cut into {@link WriteRounds} (rows distinct within a round, truncates between
  * rounds), so each round is a handful of set-based statements over arrays ({@code unnest}), not a
  * statement per row. Per kind:
  *
  * <ul>
- *   <li>UPSERT: {@code INSERT … ON CONFLICT (source_table, id, chunk) DO UPDATE … WHERE lsn <
+ *   <li>UPSERT: {@code INSERT … ON CONFLICT (source_table, id, chunk) DO UPDATE … WHERE lsn <=
  *       EXCLUDED.lsn} for chunks 0..n-1, plus a guarded delete of the row's chunks numbered n or
  *       higher;
  *   <li>METADATA: {@code metadata = metadata || new}, {@code lsn}, {@code updated_at} where stored
- *       lsn is lower;
+ *       lsn is not higher;
  *   <li>DELETE: guarded delete of all the row's chunks;
- *   <li>TRUNCATE: delete the source table's rows whose lsn is lower than the truncate's.
+ *   <li>TRUNCATE: delete the source table's rows whose lsn is lower than the truncate's (rows
+ *       written by the truncating transaction itself, after the truncate, stay).
  * </ul>
  *
  * <p>A deleted row leaves no tombstone: an upsert older than the delete that arrives after it
@@ -75,7 +77,7 @@ public final class PgVectorApplier {
                         + " embedding = EXCLUDED.embedding, content = EXCLUDED.content,"
                         + " metadata = EXCLUDED.metadata, content_hash = EXCLUDED.content_hash,"
                         + " lsn = EXCLUDED.lsn, updated_at = EXCLUDED.updated_at"
-                        + " WHERE v.lsn < EXCLUDED.lsn";
+                        + " WHERE v.lsn <= EXCLUDED.lsn";
         this.upsertFromArrays =
                 "INSERT INTO "
                         + table
@@ -101,7 +103,7 @@ public final class PgVectorApplier {
                         + " v USING unnest(?::text[], ?::text[], ?::int[], ?::bigint[])"
                         + " AS d(s, i, n, l)"
                         + " WHERE v.source_table = d.s AND v.id = d.i AND v.chunk >= d.n"
-                        + " AND v.lsn < d.l";
+                        + " AND v.lsn <= d.l";
         this.mergeMetadata =
                 "UPDATE "
                         + table
@@ -109,7 +111,7 @@ public final class PgVectorApplier {
                         + " updated_at = coalesce(d.u, now())"
                         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[],"
                         + " ?::timestamptz[]) AS d(s, i, m, l, u)"
-                        + " WHERE v.source_table = d.s AND v.id = d.i AND v.lsn < d.l";
+                        + " WHERE v.source_table = d.s AND v.id = d.i AND v.lsn <= d.l";
         this.truncate = "DELETE FROM " + table + " WHERE source_table = ? AND lsn < ?";
     }
 

@@ -169,9 +169,24 @@ class PgVectorWriterITCase {
                 m,
                 List.of(upsert(SRC, "1", "old", 3, DIMS, 50)),
                 List.of(metadata(SRC, "1", "{\"title\":\"stale\"}", 60)),
-                List.of(delete(SRC, "1", 70)),
-                List.of(upsert(SRC, "1", "same lsn", 1, DIMS, 100)));
+                List.of(delete(SRC, "1", 70)));
         assertThat(dump(config)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PgVectorApplier.UpsertMethod.class)
+    void changesOfOneTransactionShareTheirLsnAndTheLaterOneWins(PgVectorApplier.UpsertMethod m)
+            throws Exception {
+        PgVectorSinkConfig config = config(10);
+        apply(
+                config,
+                m,
+                List.of(upsert(SRC, "1", "first", 2, DIMS, 100)),
+                List.of(upsert(SRC, "1", "second", 1, DIMS, 100)));
+        assertThat(keys(config)).containsExactly("1/0@100");
+        assertThat(dump(config).get(0)).contains("|second#0|");
+        apply(config, m, List.of(delete(SRC, "1", 100)));
+        assertThat(keys(config)).isEmpty();
     }
 
     @ParameterizedTest

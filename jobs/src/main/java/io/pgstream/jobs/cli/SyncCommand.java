@@ -1,0 +1,131 @@
+package io.pgstream.jobs.cli;
+
+import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.SlotManager;
+import io.pgstream.jobs.templates.CheckpointLocator;
+import io.pgstream.jobs.templates.JobConfig;
+import io.pgstream.jobs.templates.JobConfigLoader;
+import io.pgstream.jobs.templates.SyncJob;
+import io.pgstream.jobs.templates.VectorStores;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pgstream sync --config job.yaml}: the sync job on an embedded mini-cluster, checkpointing
+ * into {@code checkpoint.dir} and resuming from the newest completed checkpoint there, so a crash,
+ * a SIGKILL or Ctrl-C followed by the same command continues where it stopped (nothing lost, and
+ * the version-guarded sink keeps replays from duplicating or regressing vectors).
+ */
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        versionProvider = PgstreamCli.Version.class,
+        description = {
+            "Keep a vector index equal to PostgreSQL tables (runs until interrupted).",
+            "Resumes from the newest checkpoint in checkpoint.dir."
+        })
+final class SyncCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "The job file (YAML; see the README's 'Job file').")
+    Path config;
+
+    @Option(
+            names = "--web-ui",
+            paramLabel = "PORT",
+            description = "Serve Flink's web UI on this port (0: none; default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int webUiPort;
+
+    @Option(names = "--no-progress", description = "No backfill progress line on stderr.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig job = JobConfigLoader.load(config);
+        run(job, webUiPort, !noProgress, spec.commandLine().getErr());
+        return 0;
+    }
+
+    /** Prepares slot, publication and index, then runs the job until it ends or fails. */
+    static void run(JobConfig job, int webUiPort, boolean progress, PrintWriter err)
+            throws Exception {
+        // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        SlotManager.prepareFor(
+                PgConnectionConfig.parse(job.source().dsn()),
+                job.source().slot(),
+                job.source().publication(),
+                job.source().tables());
+        VectorStores.prepare(job);
+
+        Path checkpoints = Path.of(job.checkpoint().dir()).toAbsolutePath();
+        Files.createDirectories(checkpoints);
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpoint().interval());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        // A few restarts ride out a blip (a model timeout, a dropped connection); a problem that
+        // persists ends the run with its cause instead of restarting forever.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(5));
+        Optional<Path> resume = CheckpointLocator.latest(checkpoints);
+        if (resume.isPresent()) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.get().toUri().toString());
+            err.println("pgstream: resuming from checkpoint " + resume.get());
+        } else {
+            err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
+        }
+        StreamExecutionEnvironment env;
+        if (webUiPort > 0) {
+            conf.set(RestOptions.PORT, webUiPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            env.setParallelism(job.parallelism());
+            err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
+        } else {
+            conf.set(RestOptions.BIND_PORT, "0");
+            env = StreamExecutionEnvironment.createLocalEnvironment(job.parallelism(), conf);
+        }
+        err.flush();
+        SyncJob.build(env, job);
+        BackfillProgress backfill =
+                progress && job.sink().type() == JobConfig.SinkType.PGVECTOR
+                        ? BackfillProgress.start(job, err)
+                        : null;
+        try {
+            env.execute(SyncJob.jobName(job));
+        } finally {
+            if (backfill != null) {
+                backfill.close();
+            }
+        }
+        LOG.info("sync job ended");
+    }
+}

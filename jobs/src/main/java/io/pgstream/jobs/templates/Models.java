@@ -1,0 +1,43 @@
+package io.pgstream.jobs.templates;
+
+import io.pgstream.jobs.embedding.EmbeddingModel;
+import io.pgstream.jobs.embedding.EmbeddingOperatorConfig;
+import io.pgstream.jobs.embedding.LocalMiniLmEmbeddingModel;
+import io.pgstream.jobs.embedding.OpenAiConfig;
+import io.pgstream.jobs.embedding.OpenAiEmbeddingModel;
+import io.pgstream.jobs.embedding.TextChunker;
+
+/** The job file's {@code embedding:} section as a model factory and operator settings. */
+public final class Models {
+
+    private Models() {}
+
+    /** The model the job embeds with (created on the task managers). */
+    public static EmbeddingModel.Factory factory(JobConfig.Embedding e) {
+        if (e.model() == JobConfig.Model.LOCAL) {
+            return LocalMiniLmEmbeddingModel.factory();
+        }
+        OpenAiConfig.Builder b =
+                OpenAiConfig.builder(e.baseUrl(), e.modelName(), e.dimensions())
+                        .requestTimeout(e.requestTimeout())
+                        .maxAttempts(e.maxAttempts())
+                        .maxConcurrentRequests(e.maxConcurrentRequests());
+        if (e.apiKeyEnv() != null) {
+            b.apiKeyEnv(e.apiKeyEnv());
+        }
+        return OpenAiEmbeddingModel.factory(b.build());
+    }
+
+    /** Batching, bounds and chunking of the embedding operator. */
+    public static EmbeddingOperatorConfig operator(JobConfig.Embedding e) {
+        EmbeddingOperatorConfig c =
+                EmbeddingOperatorConfig.defaults()
+                        .withBatchSize(e.batchSize())
+                        .withMaxLinger(e.maxLinger())
+                        .withMaxInFlightBatches(e.maxInFlightBatches());
+        if (e.chunking()) {
+            c = c.withChunker(TextChunker.characters(e.chunkChars(), e.chunkOverlapChars()));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,79 @@
+package io.pgstream.jobs.templates;
+
+import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.jobs.sink.ContentHashLookup;
+import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.DeadLetterSink;
+import io.pgstream.jobs.sink.VectorSearcher;
+import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.sink.pgvector.PgVectorContentHashLookup;
+import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
+import io.pgstream.jobs.sink.pgvector.PgVectorSink;
+import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
+import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/**
+ * The job file's {@code sink:} section as the pieces the job needs: the Sink V2 writer, the
+ * content-hash lookup for the embedding operator, the searcher for {@code pgstream search}, and the
+ * dead-letter table.
+ */
+public final class VectorStores {
+
+    private VectorStores() {}
+
+    /** Creates what the sink needs before the job starts, so errors come before any work. */
+    public static void prepare(JobConfig c) {
+        if (c.sink().type() == JobConfig.SinkType.PGVECTOR) {
+            PgVectorSinkConfig pg = pgvector(c);
+            try (Connection conn = pg.connection().connect()) {
+                new PgVectorTable(pg).ensure(conn);
+            } catch (SQLException e) {
+                throw new JobConfigException(
+                        "sink: cannot prepare pgvector table "
+                                + c.sink().table()
+                                + " at "
+                                + pg.connection().redacted()
+                                + ": "
+                                + e.getMessage());
+            }
+        }
+    }
+
+    /** For logs and the job name: {@code pgvector public.docs_vectors}. */
+    public static String describe(JobConfig c) {
+        return c.sink().type() == JobConfig.SinkType.PGVECTOR
+                ? "pgvector " + c.sink().table()
+                : "qdrant " + c.sink().collection();
+    }
+
+    public static Sink<VectorWrite> sink(JobConfig c) {
+        return new PgVectorSink(pgvector(c));
+    }
+
+    public static ContentHashLookup.Factory lookup(JobConfig c) {
+        return PgVectorContentHashLookup.factory(pgvector(c));
+    }
+
+    public static VectorSearcher.Factory searcher(JobConfig c) {
+        return PgVectorSearcher.factory(pgvector(c));
+    }
+
+    /** Dead letters go to PostgreSQL: the pgvector database, or the source's for Qdrant. */
+    public static Sink<DeadLetter> deadLetters(JobConfig c) {
+        String dsn =
+                c.sink().type() == JobConfig.SinkType.PGVECTOR ? c.sink().dsn() : c.source().dsn();
+        return new DeadLetterSink(PgConnectionConfig.parse(dsn), c.deadLetterTable());
+    }
+
+    private static PgVectorSinkConfig pgvector(JobConfig c) {
+        return PgVectorSinkConfig.of(
+                PgConnectionConfig.parse(c.sink().dsn()),
+                c.sink().table(),
+                c.embedding().dimensions(),
+                c.sink().hnsw(),
+                c.sink().batchSize());
+    }
+}

@@ -1,0 +1,189 @@
+package io.pgstream.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgstream.connector.testutils.PostgresExtension;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pgstream sync} as users run it, in its own JVM: killed with SIGKILL in the middle of a
+ * stream of changes, then started again with the same command. It must resume from its newest
+ * checkpoint and end with the index equal to the table: nothing lost (changes made while it was
+ * down included), no row indexed twice.
+ */
+class SyncProcessITCase {
+
+    @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+    @TempDir Path dir;
+
+    private Process start(Path config, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+                command.add(arg);
+            }
+        }
+        command.add("-Xmx768m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PgstreamCli.class.getName());
+        command.add("sync");
+        command.add("--config");
+        command.add(config.toString());
+        command.add("--no-progress");
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    private static Map<String, String> query(String sql) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = PG.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static void awaitIndexEqualsTable(Process process, Path log) {
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(500))
+                .failFast("sync exited: " + tail(log), () -> !process.isAlive())
+                .untilAsserted(
+                        () ->
+                                assertThat(query("SELECT id, content FROM docs_vectors"))
+                                        .isEqualTo(
+                                                query(
+                                                        "SELECT id::text, title || E'\\n\\n' ||"
+                                                                + " body FROM docs")));
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static long completedCheckpoints(Path checkpoints) throws Exception {
+        if (!Files.isDirectory(checkpoints)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(checkpoints)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
+        }
+    }
+
+    private static void changes(Random random, int from, int count) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement s = c.createStatement()) {
+            for (int i = from; i < from + count; i++) {
+                int id = 1 + random.nextInt(400);
+                switch (random.nextInt(4)) {
+                    case 0 ->
+                            s.execute(
+                                    "INSERT INTO docs VALUES ("
+                                            + (10_000 + i)
+                                            + ", 'new "
+                                            + i
+                                            + "', 'inserted')");
+                    case 1 -> s.execute("UPDATE docs SET body = 'edit " + i + "' WHERE id = " + id);
+                    case 2 -> s.execute("DELETE FROM docs WHERE id = " + id);
+                    default ->
+                            s.execute(
+                                    "UPDATE docs SET title = 'retitled "
+                                            + i
+                                            + "' WHERE id = "
+                                            + id);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSigkilledSyncResumesFromItsCheckpointAndEndsWithTheIndexEqualToTheTable()
+            throws Exception {
+        PG.execute(
+                "CREATE TABLE docs (id int PRIMARY KEY, title text NOT NULL, body text NOT NULL)",
+                "INSERT INTO docs SELECT g, 'title ' || g, 'body ' || g"
+                        + " FROM generate_series(1, 400) g");
+        Path checkpoints = dir.resolve("checkpoints");
+        Path config = dir.resolve("job.yaml");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "source:",
+                        "  dsn: '" + PG.config().redacted() + "'",
+                        "  tables: [public.docs]",
+                        "  slot: s_" + PG.config().database() + "_sync",
+                        "embedding:",
+                        "  template: \"{title}\\n\\n{body}\"",
+                        "  max-linger: 20ms",
+                        "sink:",
+                        "  type: pgvector",
+                        "  table: public.docs_vectors",
+                        "checkpoint:",
+                        "  interval: 500ms",
+                        "  dir: '" + checkpoints + "'",
+                        ""));
+        Path log = dir.resolve("sync.log");
+        long seed = System.nanoTime();
+        System.out.println("SyncProcessITCase seed = " + seed);
+        Random random = new Random(seed);
+
+        Process first = start(config, log);
+        try {
+            awaitIndexEqualsTable(first, log);
+            changes(random, 0, 150);
+            long before = completedCheckpoints(checkpoints);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> completedCheckpoints(checkpoints) > before);
+            changes(random, 150, 150);
+        } finally {
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+            first.waitFor();
+        }
+        changes(random, 300, 100); // while nothing runs: the slot keeps them
+
+        Process second = start(config, log);
+        try {
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> Files.readString(log).contains("resuming from checkpoint"));
+            awaitIndexEqualsTable(second, log);
+            assertThat(PG.queryValue("SELECT count(*) FROM docs_vectors"))
+                    .as("one vector per row: nothing indexed twice")
+                    .isEqualTo(PG.queryValue("SELECT count(*) FROM docs"));
+        } finally {
+            second.destroyForcibly();
+            second.waitFor();
+        }
+    }
+}

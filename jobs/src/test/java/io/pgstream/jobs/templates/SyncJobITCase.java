@@ -1,0 +1,213 @@
+package io.pgstream.jobs.templates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgstream.connector.testutils.PostgresExtension;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sync job end to end on a MiniCluster, real PostgreSQL + pgvector and the real local model:
+ * the index equals the table after inserts, updates (text and non-text), key changes, deletes and
+ * truncates, including a random workload that starts while the snapshot is still running.
+ */
+class SyncJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+    private static JobConfig config(String name) {
+        String yaml =
+                String.join(
+                        "\n",
+                        "source:",
+                        "  dsn: '" + PG.config().redacted() + "'",
+                        "  tables: [public." + name + "]",
+                        "  slot: s_" + PG.config().database() + "_" + name,
+                        "  chunk-size: 500",
+                        "embedding:",
+                        "  template: \"{title}\\n\\n{body}\"",
+                        "  max-linger: 20ms",
+                        "sink:",
+                        "  type: pgvector",
+                        "  table: public." + name + "_vectors",
+                        "  batch-size: 200",
+                        "parallelism: 2",
+                        "");
+        return JobConfigLoader.parse(yaml, name + ".yaml", System::getenv);
+    }
+
+    private static JobClient start(JobConfig config) throws Exception {
+        VectorStores.prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(300);
+        SyncJob.build(env, config);
+        return env.executeAsync("sync " + config.source().slot());
+    }
+
+    /** id → the text the row should be embedded as. */
+    private static Map<String, String> table(String name) throws SQLException {
+        return query(
+                "SELECT id::text, coalesce(title, '') || E'\\n\\n' || coalesce(body, '') FROM "
+                        + name);
+    }
+
+    /** id → the content stored in the index (chunk 0; chunking is off). */
+    private static Map<String, String> index(String name) throws SQLException {
+        return query("SELECT id, content FROM " + name + "_vectors");
+    }
+
+    private static Map<String, String> query(String sql) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = PG.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static void awaitIndexEqualsTable(String name) {
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> assertThat(index(name)).isEqualTo(table(name)));
+    }
+
+    @Test
+    void everyKindOfChangeReachesTheIndex() throws Exception {
+        String t = "docs_kinds";
+        PG.execute(
+                "CREATE TABLE " + t + " (id int PRIMARY KEY, title text, body text, category text)",
+                "INSERT INTO "
+                        + t
+                        + " SELECT g, 'title ' || g, 'body of document ' || g, 'c' || (g % 3)"
+                        + " FROM generate_series(1, 50) g");
+        JobClient job = start(config(t));
+        try {
+            awaitIndexEqualsTable(t);
+            PG.execute(
+                    "INSERT INTO " + t + " VALUES (100, 'new title', 'new body', 'c1')",
+                    "UPDATE " + t + " SET body = 'rewritten body' WHERE id = 2",
+                    "DELETE FROM " + t + " WHERE id = 3",
+                    "UPDATE " + t + " SET id = 104 WHERE id = 4");
+            awaitIndexEqualsTable(t);
+
+            // A change that leaves the text alone refreshes metadata, not the vector.
+            String before = vectorOf(t, "5");
+            PG.execute("UPDATE " + t + " SET category = 'moved' WHERE id = 5");
+            await().atMost(Duration.ofMinutes(1))
+                    .until(
+                            () ->
+                                    "moved"
+                                            .equals(
+                                                    PG.queryValue(
+                                                            "SELECT metadata->>'category' FROM "
+                                                                    + t
+                                                                    + "_vectors WHERE id = '5'")));
+            assertThat(vectorOf(t, "5")).isEqualTo(before);
+
+            PG.execute(
+                    "TRUNCATE " + t,
+                    "INSERT INTO " + t + " VALUES (7, 'after truncate', 'only row', 'c0')");
+            awaitIndexEqualsTable(t);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void aRandomWorkloadStartedDuringTheSnapshotEndsWithTheIndexEqualToTheTable() throws Exception {
+        String t = "docs_random";
+        PG.execute(
+                "CREATE TABLE " + t + " (id int PRIMARY KEY, title text, body text, category text)",
+                "INSERT INTO "
+                        + t
+                        + " SELECT g, 'title ' || g, 'body ' || md5(g::text), 'c' || (g % 5)"
+                        + " FROM generate_series(1, 3000) g");
+        JobClient job = start(config(t));
+        try {
+            long seed = System.nanoTime();
+            System.out.println("SyncJobITCase workload seed = " + seed);
+            CompletableFuture<Void> workload =
+                    CompletableFuture.runAsync(() -> workload(t, new Random(seed), 400));
+            workload.get();
+            awaitIndexEqualsTable(t);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void workload(String t, Random random, int operations) {
+        try (Connection c = PG.connect();
+                Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = on");
+            int nextId = 100_000;
+            for (int i = 0; i < operations; i++) {
+                int id = 1 + random.nextInt(3000);
+                switch (random.nextInt(6)) {
+                    case 0 ->
+                            s.execute(
+                                    "INSERT INTO "
+                                            + t
+                                            + " VALUES ("
+                                            + nextId++
+                                            + ", 'fresh "
+                                            + i
+                                            + "', 'inserted during the run', 'c9')");
+                    case 1 ->
+                            s.execute(
+                                    "UPDATE "
+                                            + t
+                                            + " SET title = 'edited "
+                                            + i
+                                            + "' WHERE id = "
+                                            + id);
+                    case 2 ->
+                            s.execute(
+                                    "UPDATE "
+                                            + t
+                                            + " SET category = 'x"
+                                            + i
+                                            + "' WHERE id = "
+                                            + id);
+                    case 3 -> s.execute("DELETE FROM " + t + " WHERE id = " + id);
+                    case 4 ->
+                            s.execute(
+                                    "UPDATE " + t + " SET id = " + nextId++ + " WHERE id = " + id);
+                    default -> s.execute("UPDATE " + t + " SET body = NULL WHERE id = " + id);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String vectorOf(String t, String id) throws SQLException {
+        return (String)
+                PG.queryValue(
+                        "SELECT embedding::text FROM " + t + "_vectors WHERE id = '" + id + "'");
+    }
+}
