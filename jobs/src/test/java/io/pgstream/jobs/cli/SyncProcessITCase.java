@@ -73,6 +73,8 @@ class SyncProcessITCase {
     private static void awaitIndexEqualsTable(Process process, Path log) {
         await().atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofMillis(500))
+                // The sync process creates the vector table when it starts.
+                .ignoreExceptionsInstanceOf(SQLException.class)
                 .failFast("sync exited: " + tail(log), () -> !process.isAlive())
                 .untilAsserted(
                         () ->
