@@ -1,0 +1,91 @@
+package io.pgstream.jobs.sink.pgvector;
+
+import static io.pgstream.jobs.testutils.VectorWrites.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.ContentHashLookup;
+import io.pgstream.jobs.sink.SearchHit;
+import io.pgstream.jobs.sink.VectorSearcher;
+import io.pgstream.jobs.sink.VectorWrite;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Content-hash lookup and nearest-neighbour search over a pgvector table the writer filled, on the
+ * real server.
+ */
+class PgVectorLookupAndSearchITCase {
+
+    @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+    private static final int DIMS = 3;
+
+    private static VectorWrite row(String id, float[] v, long lsn) {
+        return VectorWrite.upsert(
+                "public.docs",
+                id,
+                List.of(new VectorWrite.Chunk(0, "text " + id, v)),
+                "hash-" + id,
+                "{\"k\":\"" + id + "\"}",
+                lsn,
+                null);
+    }
+
+    @Test
+    void lookupReturnsChunkZeroHashesOfTheAskedRows() throws Exception {
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(PG.config(), "pgvectorlookup_v", 4, false, 10);
+        ContentHashLookup.Factory factory = PgVectorContentHashLookup.factory(config);
+        try (ContentHashLookup lookup = factory.open()) {
+            assertThat(lookup.contentHashes("public.docs", List.of("1"))).isEmpty();
+        }
+        try (PgVectorWriter w = new PgVectorWriter(config)) {
+            w.write(upsert("public.docs", "1", "one", 3, 4, 1), null);
+            w.write(upsert("public.docs", "2", "two", 1, 4, 2), null);
+            w.write(upsert("public.other", "3", "three", 1, 4, 3), null);
+            w.flush(false);
+        }
+        try (ContentHashLookup lookup = factory.open()) {
+            assertThat(lookup.contentHashes("public.docs", List.of("1", "2", "3", "4")))
+                    .isEqualTo(Map.of("1", "hash-one", "2", "hash-two"));
+            assertThat(lookup.contentHashes("public.other", List.of("3")))
+                    .isEqualTo(Map.of("3", "hash-three"));
+            assertThat(lookup.contentHashes("public.docs", List.of())).isEmpty();
+        }
+    }
+
+    @Test
+    void searchOrdersByCosineSimilarity() throws Exception {
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(PG.config(), "pgvectorsearch_v", DIMS, true, 10);
+        try (PgVectorWriter w = new PgVectorWriter(config)) {
+            w.write(row("x", new float[] {1, 0, 0}, 1), null);
+            w.write(row("y", new float[] {0, 1, 0}, 2), null);
+            w.write(row("xy", new float[] {1, 1, 0}, 3), null);
+            w.write(row("-x", new float[] {-2, 0, 0}, 4), null);
+            w.flush(false);
+        }
+        try (VectorSearcher searcher = PgVectorSearcher.factory(config).open()) {
+            List<SearchHit> hits = searcher.search(new float[] {3, 0.1f, 0}, 3);
+            assertThat(hits).extracting(SearchHit::id).containsExactly("x", "xy", "y");
+            assertThat(hits.get(0).score()).isCloseTo(0.99944, within(1e-4));
+            assertThat(hits.get(1).score())
+                    .isCloseTo(Math.sqrt(0.5) * 3.1 / Math.hypot(3, 0.1), within(1e-4));
+            SearchHit first = hits.get(0);
+            assertThat(first.sourceTable()).isEqualTo("public.docs");
+            assertThat(first.chunk()).isZero();
+            assertThat(first.content()).isEqualTo("text x");
+            assertThat(first.metadataJson()).isEqualTo("{\"k\": \"x\"}");
+            assertThat(searcher.search(new float[] {-1, 0, 0}, 1).get(0).score())
+                    .isCloseTo(1.0, within(1e-6));
+            assertThatThrownBy(() -> searcher.search(new float[] {1, 0}, 1))
+                    .hasMessageContaining("2 dimensions")
+                    .hasMessageContaining("stores 3");
+        }
+    }
+}
