@@ -1,0 +1,180 @@
+package io.pgstream.jobs.sink.qdrant;
+
+import static io.qdrant.client.ConditionFactory.filter;
+import static io.qdrant.client.ConditionFactory.matchKeyword;
+import static io.qdrant.client.ConditionFactory.range;
+import static io.qdrant.client.PointIdFactory.id;
+import static io.qdrant.client.ValueFactory.nullValue;
+import static io.qdrant.client.ValueFactory.value;
+import static io.qdrant.client.VectorsFactory.vectors;
+
+import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.sink.WriteRounds;
+import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.Condition;
+import io.qdrant.client.grpc.Points.DeletePoints;
+import io.qdrant.client.grpc.Points.Filter;
+import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.PointsSelector;
+import io.qdrant.client.grpc.Points.Range;
+import io.qdrant.client.grpc.Points.SetPayloadPoints;
+import io.qdrant.client.grpc.Points.UpsertPoints;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies a batch of {@link VectorWrite}s to a Qdrant collection, every call with {@code
+ * wait=true}, so when {@link #apply} returns the server has applied (not just queued) the batch.
+ *
+ * <p>The batch is cut into {@link WriteRounds}; per round: one upsert request with every chunk
+ * point of the round's UPSERTs; one filter delete covering each UPSERT's chunks numbered n or
+ * higher and each DELETE's points; then, per METADATA write, {@code set_payload} under the {@code
+ * metadata} key (merging columns) followed by {@code lsn} and {@code updated_at}. TRUNCATE is a
+ * filter delete by source table.
+ *
+ * <p><b>Version guard.</b> Qdrant cannot compare versions on upsert, so only the filter-based
+ * operations are guarded: deletes, chunk-set shrinks, metadata refreshes and truncates match only
+ * points whose {@code lsn} is lower than the write's. An upsert always overwrites. What still
+ * holds: a row's writes reach one writer in commit order and are applied in that order, so in
+ * normal running the collection follows the table; after a restore the source replays, in order,
+ * every change since the checkpoint, so a replayed older upsert can briefly overwrite a newer
+ * point, and the replay itself then re-applies the newer writes: the collection converges to the
+ * same state by the end of the replay. A stale metadata refresh or delete never wins. ({@code lsn}
+ * filters go through Qdrant's double-valued ranges: exact below 2^53 bytes of WAL.)
+ */
+public final class QdrantApplier {
+
+    private final QdrantConnection connection;
+    private final String collection;
+
+    public QdrantApplier(QdrantConnection connection) {
+        this.connection = connection;
+        this.collection = connection.config().collection();
+    }
+
+    /** Applies {@code writes} in arrival order; blocks until Qdrant has applied them. */
+    public void apply(List<VectorWrite> writes) throws IOException {
+        for (WriteRounds.Step step : WriteRounds.of(writes)) {
+            if (step.isTruncate()) {
+                VectorWrite t = step.truncate();
+                delete(
+                        Filter.newBuilder()
+                                .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, t.sourceTable()))
+                                .addMust(olderThan(t.lsn()))
+                                .build(),
+                        "truncating " + t.sourceTable());
+            } else {
+                applyRound(step.round());
+            }
+        }
+    }
+
+    private void applyRound(List<VectorWrite> round) throws IOException {
+        List<PointStruct> points = new ArrayList<>();
+        Filter.Builder removals = Filter.newBuilder();
+        List<VectorWrite> metadata = new ArrayList<>();
+        for (VectorWrite w : round) {
+            switch (w.kind()) {
+                case UPSERT -> {
+                    for (VectorWrite.Chunk c : w.chunks()) {
+                        points.add(
+                                PointStruct.newBuilder()
+                                        .setId(
+                                                id(
+                                                        QdrantPointIds.pointId(
+                                                                w.sourceTable(),
+                                                                w.id(),
+                                                                c.index())))
+                                        .setVectors(vectors(c.embedding()))
+                                        .putAllPayload(QdrantPayloads.chunk(w, c))
+                                        .build());
+                    }
+                    removals.addShould(filter(rowFilter(w, w.chunks().size())));
+                }
+                case DELETE -> removals.addShould(filter(rowFilter(w, 0)));
+                case METADATA -> metadata.add(w);
+                default -> throw new IllegalStateException("unexpected " + w);
+            }
+        }
+        if (!points.isEmpty()) {
+            connection.await(
+                    connection
+                            .client()
+                            .upsertAsync(
+                                    UpsertPoints.newBuilder()
+                                            .setCollectionName(collection)
+                                            .setWait(true)
+                                            .addAllPoints(points)
+                                            .build(),
+                                    connection.config().timeout()),
+                    "upserting " + points.size() + " points");
+        }
+        if (removals.getShouldCount() > 0) {
+            delete(removals.build(), "deleting points of " + removals.getShouldCount() + " rows");
+        }
+        for (VectorWrite w : metadata) {
+            Filter row = rowFilter(w, 0);
+            setPayload(
+                    QdrantPayloads.jsonObject(w.metadataJson()),
+                    QdrantPayloads.METADATA,
+                    row,
+                    "merging metadata of " + w.id());
+            Map<String, Value> version = new LinkedHashMap<>();
+            version.put(QdrantPayloads.LSN, value(w.lsn()));
+            version.put(
+                    QdrantPayloads.UPDATED_AT,
+                    w.updatedAt() == null ? nullValue() : value(w.updatedAt().toString()));
+            setPayload(version, null, row, "advancing the version of " + w.id());
+        }
+    }
+
+    /** The row's points numbered {@code fromChunk} or higher whose lsn is below the write's. */
+    private static Filter rowFilter(VectorWrite w, int fromChunk) {
+        Filter.Builder f =
+                Filter.newBuilder()
+                        .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, w.sourceTable()))
+                        .addMust(matchKeyword(QdrantPayloads.ID, w.id()))
+                        .addMust(olderThan(w.lsn()));
+        if (fromChunk > 0) {
+            f.addMust(range(QdrantPayloads.CHUNK, Range.newBuilder().setGte(fromChunk).build()));
+        }
+        return f.build();
+    }
+
+    private static Condition olderThan(long lsn) {
+        return range(QdrantPayloads.LSN, Range.newBuilder().setLt(lsn).build());
+    }
+
+    private void delete(Filter filter, String what) throws IOException {
+        connection.await(
+                connection
+                        .client()
+                        .deleteAsync(
+                                DeletePoints.newBuilder()
+                                        .setCollectionName(collection)
+                                        .setWait(true)
+                                        .setPoints(PointsSelector.newBuilder().setFilter(filter))
+                                        .build(),
+                                connection.config().timeout()),
+                what);
+    }
+
+    private void setPayload(Map<String, Value> payload, String key, Filter filter, String what)
+            throws IOException {
+        SetPayloadPoints.Builder request =
+                SetPayloadPoints.newBuilder()
+                        .setCollectionName(collection)
+                        .setWait(true)
+                        .putAllPayload(payload)
+                        .setPointsSelector(PointsSelector.newBuilder().setFilter(filter));
+        if (key != null) {
+            request.setKey(key);
+        }
+        connection.await(
+                connection.client().setPayloadAsync(request.build(), connection.config().timeout()),
+                what);
+    }
+}

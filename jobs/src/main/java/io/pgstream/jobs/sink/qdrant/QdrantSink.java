@@ -1,0 +1,39 @@
+package io.pgstream.jobs.sink.qdrant;
+
+import io.pgstream.jobs.sink.VectorWrite;
+import java.io.IOException;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Keeps a Qdrant collection equal to the embedded rows of the source tables, over Qdrant's gRPC API
+ * with the official Java client. Point ids are deterministic ({@link QdrantPointIds}), so replays
+ * overwrite rather than duplicate; see {@link QdrantApplier} for what the version guard covers.
+ *
+ * <pre>{@code
+ * QdrantSinkConfig config =
+ *         QdrantSinkConfig.of("https://qdrant.example:6334", "docs", 384).withApiKeyEnv("QDRANT_KEY");
+ * vectorWrites.sinkTo(new QdrantSink(config)).name("qdrant");
+ * }</pre>
+ *
+ * <p>Writes of one row must reach the same subtask in commit order: key the stream by row upstream.
+ */
+public final class QdrantSink implements Sink<VectorWrite> {
+    private static final long serialVersionUID = 1L;
+
+    private final QdrantSinkConfig config;
+
+    public QdrantSink(QdrantSinkConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
+        return new QdrantWriter(config);
+    }
+
+    public QdrantSinkConfig config() {
+        return config;
+    }
+}
