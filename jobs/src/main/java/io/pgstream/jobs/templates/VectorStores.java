@@ -11,6 +11,10 @@ import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
 import io.pgstream.jobs.sink.pgvector.PgVectorSink;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
 import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import io.pgstream.jobs.sink.qdrant.QdrantContentHashLookup;
+import io.pgstream.jobs.sink.qdrant.QdrantSearcher;
+import io.pgstream.jobs.sink.qdrant.QdrantSink;
+import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -50,15 +54,31 @@ public final class VectorStores {
     }
 
     public static Sink<VectorWrite> sink(JobConfig c) {
-        return new PgVectorSink(pgvector(c));
+        return isPgvector(c) ? new PgVectorSink(pgvector(c)) : new QdrantSink(qdrant(c));
     }
 
     public static ContentHashLookup.Factory lookup(JobConfig c) {
-        return PgVectorContentHashLookup.factory(pgvector(c));
+        return isPgvector(c)
+                ? PgVectorContentHashLookup.factory(pgvector(c))
+                : QdrantContentHashLookup.factory(qdrant(c));
     }
 
     public static VectorSearcher.Factory searcher(JobConfig c) {
-        return PgVectorSearcher.factory(pgvector(c));
+        return isPgvector(c)
+                ? PgVectorSearcher.factory(pgvector(c))
+                : QdrantSearcher.factory(qdrant(c));
+    }
+
+    private static boolean isPgvector(JobConfig c) {
+        return c.sink().type() == JobConfig.SinkType.PGVECTOR;
+    }
+
+    private static QdrantSinkConfig qdrant(JobConfig c) {
+        QdrantSinkConfig q =
+                QdrantSinkConfig.of(
+                                c.sink().url(), c.sink().collection(), c.embedding().dimensions())
+                        .withBatchSize(c.sink().batchSize());
+        return c.sink().apiKeyEnv() == null ? q : q.withApiKeyEnv(c.sink().apiKeyEnv());
     }
 
     /** Dead letters go to PostgreSQL: the pgvector database, or the source's for Qdrant. */

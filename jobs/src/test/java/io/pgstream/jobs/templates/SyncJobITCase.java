@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
+import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,6 +40,17 @@ class SyncJobITCase {
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
     private static JobConfig config(String name) {
+        return config(
+                name,
+                String.join(
+                        "\n",
+                        "sink:",
+                        "  type: pgvector",
+                        "  table: public." + name + "_vectors",
+                        "  batch-size: 200"));
+    }
+
+    private static JobConfig config(String name, String sink) {
         String yaml =
                 String.join(
                         "\n",
@@ -49,10 +62,7 @@ class SyncJobITCase {
                         "embedding:",
                         "  template: \"{title}\\n\\n{body}\"",
                         "  max-linger: 20ms",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public." + name + "_vectors",
-                        "  batch-size: 200",
+                        sink,
                         "parallelism: 2",
                         "");
         return JobConfigLoader.parse(yaml, name + ".yaml", System::getenv);
@@ -158,6 +168,64 @@ class SyncJobITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    @Test
+    void theSameJobKeepsAQdrantCollectionEqualToTheTable() throws Exception {
+        String t = "docs_qdrant";
+        PG.execute(
+                "CREATE TABLE " + t + " (id int PRIMARY KEY, title text, body text, category text)",
+                "INSERT INTO "
+                        + t
+                        + " SELECT g, 'title ' || g, 'body of document ' || g, 'c' || (g % 3)"
+                        + " FROM generate_series(1, 40) g");
+        try (TestingQdrantServer qdrant = TestingQdrantServer.start(null)) {
+            JobConfig config =
+                    config(
+                            t,
+                            String.join(
+                                    "\n",
+                                    "sink:",
+                                    "  type: qdrant",
+                                    "  url: " + qdrant.url(),
+                                    "  collection: " + t));
+            JobClient job = start(config);
+            try {
+                awaitCollectionEqualsTable(qdrant, t);
+                PG.execute(
+                        "UPDATE " + t + " SET title = 'changed' WHERE id = 1",
+                        "DELETE FROM " + t + " WHERE id = 2",
+                        "INSERT INTO " + t + " VALUES (99, 'late', 'arrival', 'c1')");
+                awaitCollectionEqualsTable(qdrant, t);
+                assertThat(qdrant.violations()).isEmpty();
+                assertThat(qdrant.vectorSize(t)).isEqualTo(384);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static void awaitCollectionEqualsTable(TestingQdrantServer qdrant, String t) {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(
+                        () -> {
+                            Map<String, String> collection = new HashMap<>();
+                            if (qdrant.hasCollection(t)) {
+                                qdrant.points(t)
+                                        .values()
+                                        .forEach(
+                                                p ->
+                                                        collection.put(
+                                                                p.payload()
+                                                                        .get(QdrantPayloads.ID)
+                                                                        .getStringValue(),
+                                                                p.payload()
+                                                                        .get(QdrantPayloads.CONTENT)
+                                                                        .getStringValue()));
+                            }
+                            assertThat(collection).isEqualTo(table(t));
+                        });
     }
 
     private static void workload(String t, Random random, int operations) {
