@@ -120,6 +120,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private transient int openTexts;
     private transient long openBatchSeq;
     private transient int inFlightBatches;
+    private transient Exception failure;
 
     private transient Counter skipped;
     private transient Counter computed;
@@ -362,7 +363,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openByKey.clear();
         openTexts = 0;
         while (inFlightBatches >= config.maxInFlightBatches()) {
-            mailbox.yield();
+            yieldToMailbox();
         }
         inFlightBatches++;
         executor.execute(() -> runBatch(batch));
@@ -372,7 +373,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private void waitForRoom() throws Exception {
         while (queue.size() >= config.maxBufferedRows()) {
             seal(); // the head may sit in the open batch: send it, or nothing would complete
-            mailbox.yield();
+            yieldToMailbox();
         }
     }
 
@@ -380,8 +381,19 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private void drainAll() throws Exception {
         seal();
         while (!queue.isEmpty()) {
-            mailbox.yield();
+            yieldToMailbox();
         }
+    }
+
+    /**
+     * Runs one mail (a batch completion, a timer) on the task thread, waiting for one if needed.
+     * After a failed batch nothing more can complete: rethrow its failure instead of waiting.
+     */
+    private void yieldToMailbox() throws Exception {
+        if (failure != null) {
+            throw failure;
+        }
+        mailbox.yield();
     }
 
     @Override
@@ -440,8 +452,15 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         } catch (Throwable t) {
             mailbox.execute(
                     () -> {
-                        throw new EmbeddingException(
-                                "Embedding a batch of " + batch.size() + " rows failed: " + t, t);
+                        failure =
+                                new EmbeddingException(
+                                        "Embedding a batch of "
+                                                + batch.size()
+                                                + " rows failed (the job restarts from its last"
+                                                + " checkpoint): "
+                                                + t.getMessage(),
+                                        t);
+                        throw failure;
                     },
                     "embedding batch failed");
             return;
@@ -679,5 +698,21 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     /** Model calls running now; for tests. */
     int inFlightBatches() {
         return inFlightBatches;
+    }
+
+    long skippedCount() {
+        return skipped.getCount();
+    }
+
+    long computedCount() {
+        return computed.getCount();
+    }
+
+    long collapsedCount() {
+        return collapsed.getCount();
+    }
+
+    long deadLetterCount() {
+        return deadLetters.getCount();
     }
 }

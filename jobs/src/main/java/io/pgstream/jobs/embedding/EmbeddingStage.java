@@ -11,8 +11,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * Puts the embedding operator into a job: changes → {@link TruncateFanout} → keyBy({@link
  * RoutedChange#KEY}) → {@link EmbeddingOperator}, with the operator's parallelism and max
- * parallelism fixed so that truncate copies reach every subtask. Dead letters are on {@code
- * result.getSideOutput(EmbeddingOperator.DEAD_LETTERS)}.
+ * parallelism fixed so that truncate copies reach every subtask. The routing step runs at the
+ * parallelism of {@code changes}, so it stays chained to it and keeps its order. Dead letters are
+ * on {@code result.getSideOutput(EmbeddingOperator.DEAD_LETTERS)}.
  *
  * <pre>{@code
  * SingleOutputStreamOperator<VectorWrite> writes =
@@ -44,7 +45,9 @@ public final class EmbeddingStage {
                 changes.flatMap(new TruncateFanout(maxParallelism, parallelism))
                         .returns(TypeInformation.of(RoutedChange.class))
                         .name("route changes")
-                        .uid("pgstream-route-changes");
+                        .uid("pgstream-route-changes")
+                        // forward from the changes' own operator: a rebalance here would reorder
+                        .setParallelism(changes.getParallelism());
         SingleOutputStreamOperator<VectorWrite> writes =
                 routed.keyBy(RoutedChange.KEY)
                         .transform(

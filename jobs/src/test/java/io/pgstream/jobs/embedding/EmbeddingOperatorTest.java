@@ -1,0 +1,418 @@
+package io.pgstream.jobs.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pgstream.jobs.document.DocumentChange;
+import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.testutils.TestingContentHashLookup;
+import io.pgstream.jobs.testutils.TestingEmbeddingModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The embedding operator in Flink's keyed operator harness, with a fake model that is slow and
+ * answers out of order: per-key order, collapse, hash skipping with and without the sink lookup,
+ * bounds, checkpoint drain, truncate and dead letters. The harness runs the task's mailbox on the
+ * test thread: completions are delivered when the operator yields or the test runs the mails.
+ */
+@Timeout(60)
+class EmbeddingOperatorTest {
+
+    private static final String TABLE = "public.docs";
+    private static final Duration LONG_LINGER = Duration.ofHours(1);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RoutedChange, VectorWrite> harness;
+    private TestingEmbeddingModel gatedModel;
+
+    @AfterEach
+    void close() throws Exception {
+        if (gatedModel != null) {
+            gatedModel.releaseAll(); // let parked batch threads finish
+        }
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    // ---- order ----
+
+    @Test
+    void keepsInputOrderWhenBatchesCompleteOutOfOrder() throws Exception {
+        gatedModel = TestingEmbeddingModel.gated("order");
+        EmbeddingOperator op = operator("order", null, config(2, 3, 100));
+        harness = open(op);
+
+        process(up("a", "a one", 1)); // batch 0: a, b
+        process(up("b", "b one", 2));
+        process(up("a", "a two", 3)); // batch 1: a, c
+        process(up("c", "c one", 4));
+        process(del("b", 5)); // ready at once, but behind b's upsert
+        process(up("d", "d one", 6)); // batch 2: d, a
+        process(up("a", "a three", 7));
+        await().until(() -> gatedModel.callCount() == 3);
+
+        gatedModel.release(2);
+        gatedModel.release(1);
+        awaitOnTaskThread(() -> op.inFlightBatches() == 1);
+        assertThat(harness.extractOutputValues()).isEmpty(); // batch 0 holds everything back
+
+        gatedModel.release(0);
+        awaitOnTaskThread(() -> harness.extractOutputValues().size() == 7);
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly(
+                        "UPSERT a a one 1",
+                        "UPSERT b b one 2",
+                        "UPSERT a a two 3",
+                        "UPSERT c c one 4",
+                        "DELETE b 5",
+                        "UPSERT d d one 6",
+                        "UPSERT a a three 7");
+        VectorWrite first = harness.extractOutputValues().get(0);
+        assertThat(first.chunks().get(0).embedding())
+                .containsExactly(TestingEmbeddingModel.vectorOf("a one"));
+        assertThat(first.contentHash()).isEqualTo(ContentHash.of("a one"));
+    }
+
+    // ---- collapse ----
+
+    @Test
+    void collapsesPendingChangesOfAKeyToTheNewest() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("collapse", 0);
+        EmbeddingOperator op = operator("collapse", null, config(10, 2, 100));
+        harness = open(op);
+
+        process(up("k", "k v1", 1));
+        process(up("x", "x v1", 2));
+        process(up("k", "k v2", 3));
+        process(metaOnly("k", "{\"m\":3}", 4)); // unchanged TOAST text: keeps "k v2"
+        process(up("q", "q v1", 5));
+        process(del("q", 6)); // a later delete wins
+        harness.prepareSnapshotPreBarrier(1);
+
+        assertThat(model.texts()).containsExactly("k v2", "x v1");
+        List<VectorWrite> out = harness.extractOutputValues();
+        assertThat(describe(out))
+                .containsExactly("UPSERT k k v2 4", "UPSERT x x v1 2", "DELETE q 6");
+        assertThat(out.get(0).metadataJson()).isEqualTo("{\"m\":3}");
+        assertThat(op.collapsedCount()).isEqualTo(3);
+    }
+
+    // ---- skipping unchanged texts ----
+
+    @Test
+    void skipsTheModelWhenTheTextDidNotChange() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("skip", 0);
+        EmbeddingOperator op = operator("skip", null, config(4, 2, 100));
+        harness = open(op);
+
+        process(up("k", "same text", 1));
+        harness.prepareSnapshotPreBarrier(1);
+        process(up("k", "same text", 2, "{\"v\":2}"));
+        process(metaOnly("k", "{\"v\":3}", 3));
+        process(up("k", "new text", 4));
+        harness.prepareSnapshotPreBarrier(2);
+
+        assertThat(model.texts()).containsExactly("same text", "new text");
+        List<VectorWrite> out = harness.extractOutputValues();
+        assertThat(describe(out))
+                .containsExactly(
+                        "UPSERT k same text 1",
+                        "METADATA k 2",
+                        "METADATA k 3",
+                        "UPSERT k new text 4");
+        assertThat(out.get(1).metadataJson()).isEqualTo("{\"v\":2}");
+        assertThat(op.skippedCount()).isEqualTo(2);
+        assertThat(op.computedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void asksTheSinkOnAMissAndTrustsStateAfterwards() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("lookup", 0);
+        TestingContentHashLookup lookup = TestingContentHashLookup.register("lookup");
+        lookup.store(TABLE, "1", ContentHash.of("stored text"));
+        EmbeddingOperator op = operator("lookup", "lookup", config(4, 2, 100));
+        harness = open(op);
+
+        process(up("1", "stored text", 10)); // the sink has it: metadata only
+        process(up("2", "fresh text", 11)); // the sink has nothing: embed
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(lookup.requests()).containsExactly(TABLE + ":1,2");
+        assertThat(model.texts()).containsExactly("fresh text");
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("METADATA 1 10", "UPSERT 2 fresh text 11");
+        assertThat(op.skippedCount()).isEqualTo(1);
+
+        process(up("1", "stored text", 12)); // known now: no lookup
+        process(del("2", 13));
+        process(up("2", "fresh text", 14)); // deleted: embed again, do not ask the sink
+        harness.prepareSnapshotPreBarrier(2);
+        assertThat(lookup.requests()).hasSize(1);
+        assertThat(model.texts()).containsExactly("fresh text", "fresh text");
+        assertThat(describe(harness.extractOutputValues()).subList(2, 5))
+                .containsExactly("METADATA 1 12", "DELETE 2 13", "UPSERT 2 fresh text 14");
+    }
+
+    // ---- bounds and checkpoints ----
+
+    @Test
+    void boundsHeldChangesAndConcurrentModelCalls() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("bounds", 3);
+        EmbeddingOperator op = operator("bounds", null, config(4, 2, 10));
+        harness = open(op);
+
+        Map<String, Long> lastLsn = new HashMap<>();
+        int maxHeld = 0;
+        for (int i = 0; i < 300; i++) {
+            String id = Integer.toString(i % 37);
+            process(up(id, "text " + i, 100 + i));
+            lastLsn.put(id, 100L + i);
+            maxHeld = Math.max(maxHeld, op.bufferedRows());
+        }
+        harness.prepareSnapshotPreBarrier(1);
+
+        assertThat(maxHeld).isLessThanOrEqualTo(10);
+        assertThat(model.maxConcurrentCalls()).isLessThanOrEqualTo(2);
+        assertThat(model.maxConcurrentTexts()).isLessThanOrEqualTo(8);
+        Map<String, List<Long>> perKey = new HashMap<>();
+        for (VectorWrite w : harness.extractOutputValues()) {
+            perKey.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w.lsn());
+        }
+        perKey.forEach((id, lsns) -> assertThat(lsns).isSorted());
+        perKey.forEach(
+                (id, lsns) -> assertThat(lsns.get(lsns.size() - 1)).isEqualTo(lastLsn.get(id)));
+    }
+
+    @Test
+    void checkpointBarrierWaitsUntilNothingIsInFlight() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("barrier", 20);
+        EmbeddingOperator op = operator("barrier", null, config(2, 2, 100));
+        harness = open(op);
+        for (int i = 0; i < 5; i++) {
+            process(up("r" + i, "row " + i, i + 1));
+        }
+        assertThat(op.bufferedRows()).isPositive(); // two batches in flight, one row open
+
+        harness.prepareSnapshotPreBarrier(1);
+
+        assertThat(op.bufferedRows()).isZero();
+        assertThat(op.inFlightBatches()).isZero();
+        assertThat(harness.extractOutputValues()).hasSize(5);
+        assertThat(model.texts()).hasSize(5);
+        harness.snapshot(1, 1);
+    }
+
+    // ---- truncate ----
+
+    @Test
+    void truncateDrainsEarlierRowsAndForgetsHashesAlsoAfterRestore() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("truncate", 2);
+        TestingContentHashLookup lookup = TestingContentHashLookup.register("truncate");
+        lookup.store(TABLE, "k", ContentHash.of("kept"));
+        EmbeddingOperator op = operator("truncate", "truncate", config(10, 2, 100));
+        harness = open(op);
+
+        process(up("m", "m text", 2)); // a miss: asks the sink, which has nothing
+        harness.prepareSnapshotPreBarrier(1);
+        process(up("j", "j text", 3)); // still in the open batch when the truncate comes
+        process(truncate(5));
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("UPSERT m m text 2", "UPSERT j j text 3", "TRUNCATE 5");
+
+        process(up("k", "kept", 6)); // the sink had it before the truncate: must embed
+        harness.prepareSnapshotPreBarrier(2);
+        assertThat(describe(harness.extractOutputValues()).get(3)).isEqualTo("UPSERT k kept 6");
+        assertThat(lookup.requests()).containsExactly(TABLE + ":m", TABLE + ":j");
+
+        OperatorSubtaskState snapshot = harness.snapshot(2, 2);
+        harness.close();
+        harness = restore(operator("truncate", "truncate", config(10, 2, 100)), snapshot);
+        process(up("m", "m text", 7)); // hash from before the truncate: gone
+        process(up("k", "kept", 8)); // hash from after it: skip
+        harness.prepareSnapshotPreBarrier(3);
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("UPSERT m m text 7", "METADATA k 8");
+        assertThat(model.texts()).containsExactly("m text", "j text", "kept", "m text");
+    }
+
+    // ---- failures ----
+
+    @Test
+    void permanentFailuresBecomeDeadLettersAndTheRestGoesOn() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("dead", 0);
+        EmbeddingOperator op = operator("dead", null, config(3, 2, 100).withMaxTextChars(40));
+        harness = open(op);
+
+        process(up("1", "fine one", 1));
+        process(up("2", "REFUSE this one", 2));
+        process(up("3", "fine three", 3));
+        process(up("4", "x".repeat(41), 4)); // over the limit: never sent
+        harness.prepareSnapshotPreBarrier(1);
+        process(up("2", "REFUSE this one", 5)); // refused before: tried again, refused again
+        harness.prepareSnapshotPreBarrier(2);
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("UPSERT 1 fine one 1", "UPSERT 3 fine three 3");
+        List<DeadLetter> letters =
+                harness.getSideOutput(EmbeddingOperator.DEAD_LETTERS).stream()
+                        .map(StreamRecord::getValue)
+                        .toList();
+        assertThat(letters).extracting(DeadLetter::id).containsExactly("2", "4", "2");
+        assertThat(letters.get(0).error()).contains("refused");
+        assertThat(letters.get(1).error()).contains("max-text-chars=40");
+        assertThat(letters.get(1).text()).hasSize(41);
+        assertThat(model.texts()).doesNotContain("x".repeat(41));
+        assertThat(op.deadLetterCount()).isEqualTo(3);
+    }
+
+    @Test
+    void transientFailuresFailTheTask() throws Exception {
+        TestingEmbeddingModel.jittery("transient", 0);
+        harness = open(operator("transient", null, config(2, 2, 100)));
+        process(up("1", "FAIL now", 1));
+        assertThatThrownBy(() -> harness.prepareSnapshotPreBarrier(1))
+                .hasStackTraceContaining("transient failure");
+        // the failed batch never completes: finishing rethrows instead of waiting for it
+        assertThatThrownBy(() -> harness.close()).hasStackTraceContaining("transient failure");
+        harness = null;
+    }
+
+    // ---- chunking ----
+
+    @Test
+    void chunkedTextsGiveOneVectorPerChunk() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("chunks", 0);
+        EmbeddingOperator op =
+                operator(
+                        "chunks",
+                        null,
+                        config(3, 2, 100).withChunker(TextChunker.characters(12, 3)));
+        harness = open(op);
+        String text = "alpha beta gamma delta epsilon zeta";
+        process(up("1", text, 1));
+        harness.prepareSnapshotPreBarrier(1);
+
+        VectorWrite write = harness.extractOutputValues().get(0);
+        List<String> expected = TextChunker.characters(12, 3).split(text);
+        assertThat(expected).hasSizeGreaterThan(2);
+        assertThat(write.chunks()).extracting(VectorWrite.Chunk::content).isEqualTo(expected);
+        assertThat(write.chunks()).extracting(VectorWrite.Chunk::index).isSorted();
+        assertThat(write.chunks().get(1).embedding())
+                .containsExactly(TestingEmbeddingModel.vectorOf(expected.get(1)));
+        assertThat(write.contentHash()).isEqualTo(ContentHash.of(text));
+        assertThat(model.texts()).isEqualTo(expected);
+    }
+
+    // ---- helpers ----
+
+    private static EmbeddingOperatorConfig config(int batch, int inFlight, int buffered) {
+        return EmbeddingOperatorConfig.defaults()
+                .withBatchSize(batch)
+                .withMaxInFlightBatches(inFlight)
+                .withMaxBufferedRows(buffered)
+                .withMaxLinger(LONG_LINGER);
+    }
+
+    private static EmbeddingOperator operator(
+            String model, String lookup, EmbeddingOperatorConfig config) {
+        return new EmbeddingOperator(
+                TestingEmbeddingModel.factory(model),
+                lookup == null ? null : TestingContentHashLookup.factory(lookup),
+                config);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, RoutedChange, VectorWrite> open(
+            EmbeddingOperator op) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, RoutedChange.KEY, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, RoutedChange, VectorWrite>
+            restore(EmbeddingOperator op, OperatorSubtaskState state) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, RoutedChange.KEY, Types.STRING);
+        h.initializeState(state);
+        h.open();
+        return h;
+    }
+
+    private void process(RoutedChange change) throws Exception {
+        harness.processElement(change, 0);
+    }
+
+    /** Runs the task's pending mails on this (the task's) thread until the condition holds. */
+    private void awaitOnTaskThread(java.util.concurrent.Callable<Boolean> condition) {
+        await().pollInSameThread()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            TaskMailbox mailbox = harness.getTaskMailbox();
+                            Optional<Mail> mail;
+                            while ((mail = mailbox.tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) {
+                                mail.get().run();
+                            }
+                            return condition.call();
+                        });
+    }
+
+    private static RoutedChange up(String id, String text, long lsn) {
+        return up(id, text, lsn, "{\"id\":\"" + id + "\"}");
+    }
+
+    private static RoutedChange up(String id, String text, long lsn, String meta) {
+        return RoutedChange.row(DocumentChange.upsert(TABLE, id, text, meta, lsn, Instant.EPOCH));
+    }
+
+    private static RoutedChange metaOnly(String id, String meta, long lsn) {
+        return RoutedChange.row(DocumentChange.upsert(TABLE, id, null, meta, lsn, Instant.EPOCH));
+    }
+
+    private static RoutedChange del(String id, long lsn) {
+        return RoutedChange.row(DocumentChange.delete(TABLE, id, lsn, Instant.EPOCH));
+    }
+
+    private static RoutedChange truncate(long lsn) {
+        return RoutedChange.truncateCopy(
+                DocumentChange.truncate(TABLE, lsn, Instant.EPOCH),
+                TruncateFanout.routingKeys(1, 1)[0]);
+    }
+
+    private static List<String> describe(List<VectorWrite> writes) {
+        return writes.stream()
+                .map(
+                        w ->
+                                switch (w.kind()) {
+                                    case UPSERT ->
+                                            "UPSERT "
+                                                    + w.id()
+                                                    + " "
+                                                    + w.chunks().stream()
+                                                            .map(VectorWrite.Chunk::content)
+                                                            .collect(Collectors.joining("|"))
+                                                    + " "
+                                                    + w.lsn();
+                                    case METADATA, DELETE ->
+                                            w.kind() + " " + w.id() + " " + w.lsn();
+                                    case TRUNCATE -> "TRUNCATE " + w.lsn();
+                                })
+                .toList();
+    }
+}

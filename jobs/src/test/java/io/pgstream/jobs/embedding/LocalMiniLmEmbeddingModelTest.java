@@ -1,0 +1,46 @@
+package io.pgstream.jobs.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The real in-jar MiniLM (ONNX, no network): shape, determinism and meaning. */
+class LocalMiniLmEmbeddingModelTest {
+
+    @Test
+    void embedsDeterministically384DimensionsWithMeaning() throws Exception {
+        EmbeddingModel model = LocalMiniLmEmbeddingModel.factory().create();
+        assertThat(model.dimensions()).isEqualTo(384);
+        assertThat(LocalMiniLmEmbeddingModel.factory().create()).isSameAs(model);
+
+        List<String> texts =
+                List.of(
+                        "The cat sat on the mat.",
+                        "A kitten is sitting on a rug.",
+                        "Quarterly revenue grew by twelve percent.");
+        List<float[]> first = model.embed(texts);
+        List<float[]> again = model.embed(texts);
+
+        assertThat(first).hasSize(3).allSatisfy(v -> assertThat(v).hasSize(384));
+        for (int i = 0; i < 3; i++) {
+            assertThat(again.get(i)).containsExactly(first.get(i));
+        }
+        double similar = cosine(first.get(0), first.get(1));
+        double unrelated = cosine(first.get(0), first.get(2));
+        assertThat(similar).isGreaterThan(unrelated + 0.2);
+        assertThat(model.embed(List.of())).isEmpty();
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}

@@ -1,0 +1,57 @@
+package io.pgstream.jobs.testutils;
+
+import io.pgstream.jobs.sink.ContentHashLookup;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake {@link ContentHashLookup}: hashes the test says the sink stores, and a record of every
+ * request (table and ids) the operator made. Registered by name like {@link TestingEmbeddingModel}.
+ */
+public final class TestingContentHashLookup implements ContentHashLookup {
+
+    private static final Map<String, TestingContentHashLookup> REGISTRY = new ConcurrentHashMap<>();
+
+    private final Map<String, String> stored = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    public static TestingContentHashLookup register(String name) {
+        TestingContentHashLookup lookup = new TestingContentHashLookup();
+        REGISTRY.put(name, lookup);
+        return lookup;
+    }
+
+    public static ContentHashLookup.Factory factory(String name) {
+        return () -> REGISTRY.get(name);
+    }
+
+    /** Pretends the sink stores {@code hash} for row {@code id} of {@code table}. */
+    public void store(String table, String id, String hash) {
+        stored.put(table + '\u0000' + id, hash);
+    }
+
+    @Override
+    public Map<String, String> contentHashes(String sourceTable, Collection<String> ids) {
+        List<String> sorted = new ArrayList<>(ids);
+        sorted.sort(null);
+        requests.add(sourceTable + ":" + String.join(",", sorted));
+        Map<String, String> result = new HashMap<>();
+        for (String id : ids) {
+            String hash = stored.get(sourceTable + '\u0000' + id);
+            if (hash != null) {
+                result.put(id, hash);
+            }
+        }
+        return result;
+    }
+
+    /** Every request so far as {@code table:id1,id2} (ids sorted). */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+}
