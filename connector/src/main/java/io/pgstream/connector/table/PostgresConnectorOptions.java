@@ -25,7 +25,8 @@ public final class PostgresConnectorOptions {
                     .noDefaultValue()
                     .withDescription(
                             "The server as a libpq URI (postgresql://user@host:5432/db) or JDBC"
-                                    + " URL; instead of hostname/port/database-name.");
+                                    + " URL; instead of hostname/port/database-name. Put the"
+                                    + " password in 'password', which Flink masks in messages.");
 
     public static final ConfigOption<String> HOSTNAME =
             ConfigOptions.key("hostname")
