@@ -15,7 +15,7 @@ import org.apache.flink.types.RowKind;
 enum MetadataColumn {
     /** Commit time of the change's transaction. */
     OP_TS("op_ts", DataTypes.TIMESTAMP_LTZ(3)),
-    /** The change's own WAL position, {@code X/Y}. */
+    /** The change's own WAL position, {@code X/Y} (a snapshot row's: where it was read). */
     LSN("lsn", DataTypes.STRING()),
     SCHEMA_NAME("schema_name", DataTypes.STRING().notNull()),
     TABLE_NAME("table_name", DataTypes.STRING().notNull()),
