@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             SetupCommand.class,
             StatusCommand.class,
             TeardownCommand.class,
-            TailCommand.class
+            TailCommand.class,
+            SqlCommand.class
         })
 public final class PgstreamCli implements Callable<Integer> {
 
@@ -49,7 +50,7 @@ public final class PgstreamCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(
-                spec.commandLine(), "missing command: setup, status, teardown or tail");
+                spec.commandLine(), "missing command: setup, status, teardown, tail or sql");
     }
 
     public static void main(String[] args) {
