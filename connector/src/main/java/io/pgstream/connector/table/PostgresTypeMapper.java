@@ -350,8 +350,8 @@ final class PostgresTypeMapper {
                                 + column
                                 + "': a multi-dimensional array ("
                                 + v
-                                + ") cannot be read as a one-dimensional ARRAY; declare the"
-                                + " column STRING");
+                                + ") cannot be read as a one-dimensional ARRAY; store"
+                                + " one-dimensional arrays or read the column elsewhere");
             }
             List<?> list = (List<?>) v;
             Object[] out = new Object[list.size()];
