@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             SyncCommand.class,
             SearchCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            SqlCommand.class
         })
 public final class PgstreamCli implements Callable<Integer> {
 
@@ -52,7 +53,8 @@ public final class PgstreamCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(
-                spec.commandLine(), "missing command: setup, status, teardown or tail");
+                spec.commandLine(),
+                "missing command: setup, status, teardown, tail, sync, search, demo or sql");
     }
 
     public static void main(String[] args) {

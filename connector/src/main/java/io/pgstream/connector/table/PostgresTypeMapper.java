@@ -1,0 +1,415 @@
+package io.pgstream.connector.table;
+
+import io.pgstream.connector.event.NumericSpecial;
+import io.pgstream.connector.event.PgInterval;
+import io.pgstream.connector.event.PgJson;
+import io.pgstream.connector.format.PgIntervalText;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.CharType;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.VarBinaryType;
+import org.apache.flink.table.types.logical.VarCharType;
+
+/**
+ * PostgreSQL column types to Flink SQL types: which declared type can hold a column (checked at
+ * planning time), which type to suggest, and the converter from the decoder's Java value to Flink's
+ * internal data.
+ *
+ * <p>The rule is that a declared type is accepted only when it holds every value the column can
+ * have, exactly: {@code numeric(12,2)} fits {@code DECIMAL(12, 2)} or wider, never {@code INT};
+ * {@code timestamp(6)} needs {@code TIMESTAMP(6)}; {@code varchar(20)} fits {@code VARCHAR(20)} or
+ * {@code STRING}. Three documented exceptions, where Flink has no exact type: an unconstrained
+ * {@code numeric} may be declared as any {@code DECIMAL(p, s)} and a value that does not fit it
+ * exactly fails the job naming the value (declare {@code STRING} for the exact text); {@code time}
+ * keeps milliseconds, as Flink's runtime stores {@code TIME}; NaN and infinities fail in numeric
+ * and date/time types (declare {@code STRING} for NaN).
+ */
+final class PostgresTypeMapper {
+
+    /** Types whose values arrive as their PostgreSQL text form or a text-like Java value. */
+    private static final Set<String> TEXT_LIKE =
+            Set.of(
+                    "text",
+                    "varchar",
+                    "bpchar",
+                    "name",
+                    "xml",
+                    "char",
+                    "uuid",
+                    "json",
+                    "jsonb",
+                    "numeric",
+                    "interval",
+                    "inet",
+                    "cidr",
+                    "macaddr",
+                    "macaddr8",
+                    "money",
+                    "timetz");
+
+    /** Built-in types the decoder maps to a dedicated Java type (not their text form). */
+    private static final Set<String> MAPPED =
+            Set.of(
+                    "bool",
+                    "int2",
+                    "int4",
+                    "int8",
+                    "oid",
+                    "float4",
+                    "float8",
+                    "numeric",
+                    "text",
+                    "varchar",
+                    "bpchar",
+                    "name",
+                    "xml",
+                    "char",
+                    "uuid",
+                    "json",
+                    "jsonb",
+                    "bytea",
+                    "date",
+                    "time",
+                    "timetz",
+                    "timestamp",
+                    "timestamptz",
+                    "interval",
+                    "inet",
+                    "cidr",
+                    "macaddr",
+                    "macaddr8",
+                    "money",
+                    "vector");
+
+    private PostgresTypeMapper() {}
+
+    /**
+     * The converter for a column read as {@code declared}.
+     *
+     * @throws ValidationException naming the column, both types and the type to declare instead
+     */
+    static ValueConverter converter(PgColumn column, LogicalType declared) {
+        ValueConverter c = create(column, declared);
+        if (c == null) {
+            throw new ValidationException(
+                    "Column '"
+                            + column.name()
+                            + "': PostgreSQL type "
+                            + column.displayType()
+                            + " cannot be read as Flink type "
+                            + declared.asSerializableString()
+                            + "; declare it as "
+                            + suggested(column).getLogicalType().asSerializableString());
+        }
+        return c;
+    }
+
+    /** The Flink type a column maps to by default (see the README's type table). */
+    static DataType suggested(PgColumn c) {
+        if (c.isArray()) {
+            return DataTypes.ARRAY(suggested(c.element()));
+        }
+        switch (c.typeName()) {
+            case "bool":
+                return DataTypes.BOOLEAN();
+            case "int2":
+                return DataTypes.SMALLINT();
+            case "int4":
+                return DataTypes.INT();
+            case "int8":
+            case "oid":
+                return DataTypes.BIGINT();
+            case "float4":
+                return DataTypes.FLOAT();
+            case "float8":
+                return DataTypes.DOUBLE();
+            case "numeric":
+                if (c.typmod() < 4) {
+                    return DataTypes.DECIMAL(38, 18);
+                }
+                int p = numericPrecision(c.typmod());
+                int s = numericScale(c.typmod());
+                int integer = p - s;
+                int scale = Math.max(s, 0);
+                return integer + scale > DecimalType.MAX_PRECISION
+                        ? DataTypes.STRING()
+                        : DataTypes.DECIMAL(integer + scale, scale);
+            case "bytea":
+                return DataTypes.BYTES();
+            case "date":
+                return DataTypes.DATE();
+            case "time":
+                return DataTypes.TIME(3);
+            case "timestamp":
+                return DataTypes.TIMESTAMP(timePrecision(c.typmod()));
+            case "timestamptz":
+                return DataTypes.TIMESTAMP_LTZ(timePrecision(c.typmod()));
+            case "vector":
+                return DataTypes.ARRAY(DataTypes.FLOAT());
+            default:
+                return DataTypes.STRING();
+        }
+    }
+
+    private static ValueConverter create(PgColumn c, LogicalType t) {
+        String pg = c.typeName();
+        switch (t.getTypeRoot()) {
+            case BOOLEAN:
+                return is(c, "bool") ? v -> v : null;
+            case SMALLINT:
+                return is(c, "int2") ? v -> ((Number) v).shortValue() : null;
+            case INTEGER:
+                return is(c, "int2", "int4") ? v -> ((Number) v).intValue() : null;
+            case BIGINT:
+                return is(c, "int2", "int4", "int8", "oid") ? v -> ((Number) v).longValue() : null;
+            case FLOAT:
+                return is(c, "float4") ? v -> ((Number) v).floatValue() : null;
+            case DOUBLE:
+                return is(c, "float4", "float8") ? v -> ((Number) v).doubleValue() : null;
+            case DECIMAL:
+                return decimal(c, (DecimalType) t);
+            case CHAR:
+            case VARCHAR:
+                return string(c, t);
+            case BINARY:
+            case VARBINARY:
+                return is(c, "bytea")
+                                && t.getTypeRoot() == LogicalTypeRoot.VARBINARY
+                                && ((VarBinaryType) t).getLength() == VarBinaryType.MAX_LENGTH
+                        ? v -> v
+                        : null;
+            case DATE:
+                return is(c, "date") ? PostgresTypeMapper::date : null;
+            case TIME_WITHOUT_TIME_ZONE:
+                return is(c, "time")
+                        ? v -> (int) (((LocalTime) v).toNanoOfDay() / 1_000_000L)
+                        : null;
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+                return is(c, "timestamp")
+                                && timePrecision(c.typmod()) <= ((TimestampType) t).getPrecision()
+                        ? PostgresTypeMapper::timestamp
+                        : null;
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                return is(c, "timestamptz")
+                                && timePrecision(c.typmod())
+                                        <= ((LocalZonedTimestampType) t).getPrecision()
+                        ? PostgresTypeMapper::timestampLtz
+                        : null;
+            case ARRAY:
+                return array(c, (ArrayType) t);
+            default:
+                return null;
+        }
+    }
+
+    private static boolean is(PgColumn c, String... names) {
+        return !c.isArray() && List.of(names).contains(c.typeName());
+    }
+
+    private static ValueConverter decimal(PgColumn c, DecimalType t) {
+        int p = t.getPrecision();
+        int s = t.getScale();
+        boolean fits;
+        if (is(c, "numeric")) {
+            fits =
+                    c.typmod() < 4
+                            || (numericPrecision(c.typmod()) - numericScale(c.typmod()) <= p - s
+                                    && Math.max(numericScale(c.typmod()), 0) <= s);
+        } else if (is(c, "int2")) {
+            fits = p - s >= 5;
+        } else if (is(c, "int4")) {
+            fits = p - s >= 10;
+        } else if (is(c, "int8")) {
+            fits = p - s >= 19;
+        } else {
+            fits = false;
+        }
+        if (!fits) {
+            return null;
+        }
+        String column = c.name();
+        return v -> {
+            if (v instanceof NumericSpecial) {
+                throw new IllegalArgumentException(
+                        "column '"
+                                + column
+                                + "': "
+                                + v
+                                + " cannot be a DECIMAL("
+                                + p
+                                + ", "
+                                + s
+                                + "); declare the column STRING to read NaN and infinities");
+            }
+            BigDecimal value =
+                    v instanceof BigDecimal
+                            ? (BigDecimal) v
+                            : BigDecimal.valueOf(((Number) v).longValue());
+            DecimalData d = null;
+            try {
+                d = DecimalData.fromBigDecimal(value.setScale(s, RoundingMode.UNNECESSARY), p, s);
+            } catch (ArithmeticException e) {
+                // more fractional digits than the scale: reported below
+            }
+            if (d == null) {
+                throw new IllegalArgumentException(
+                        "column '"
+                                + column
+                                + "': value "
+                                + value.toPlainString()
+                                + " does not fit DECIMAL("
+                                + p
+                                + ", "
+                                + s
+                                + ") exactly; declare a wider DECIMAL or STRING");
+            }
+            return d;
+        };
+    }
+
+    private static ValueConverter string(PgColumn c, LogicalType t) {
+        if (c.isArray() || !(TEXT_LIKE.contains(c.typeName()) || !MAPPED.contains(c.typeName()))) {
+            return null;
+        }
+        int length =
+                t instanceof VarCharType
+                        ? ((VarCharType) t).getLength()
+                        : ((CharType) t).getLength();
+        if (length != VarCharType.MAX_LENGTH) {
+            // A bounded declared type holds only bounded text at most as long.
+            int pgLength =
+                    is(c, "varchar", "bpchar") && c.typmod() >= 4
+                            ? c.typmod() - 4
+                            : is(c, "uuid") ? 36 : Integer.MAX_VALUE;
+            if (pgLength > length) {
+                return null;
+            }
+        }
+        return v -> StringData.fromString(text(v));
+    }
+
+    /** The value's text: PostgreSQL's own form, ISO-8601 for {@code timetz}. */
+    static String text(Object v) {
+        if (v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof PgJson) {
+            return ((PgJson) v).json();
+        }
+        if (v instanceof BigDecimal) {
+            return ((BigDecimal) v).toPlainString();
+        }
+        if (v instanceof PgInterval) {
+            return PgIntervalText.format((PgInterval) v);
+        }
+        return String.valueOf(v);
+    }
+
+    private static ValueConverter array(PgColumn c, ArrayType t) {
+        LogicalType elementType = t.getElementType();
+        if (!c.isArray()) {
+            if (c.typeName().equals("vector")
+                    && elementType.getTypeRoot() == LogicalTypeRoot.FLOAT) {
+                return v -> new GenericArrayData((float[]) v);
+            }
+            return null;
+        }
+        PgColumn element = c.element();
+        if (element.typeType() == 'b' && !MAPPED.contains(element.typeName())) {
+            // The decoder keeps such arrays as their text form, not as a list.
+            return null;
+        }
+        ValueConverter elements = create(element, elementType);
+        if (elements == null) {
+            return null;
+        }
+        String column = c.name();
+        return v -> {
+            if (!(v instanceof List)) {
+                throw new IllegalArgumentException(
+                        "column '"
+                                + column
+                                + "': a multi-dimensional array ("
+                                + v
+                                + ") cannot be read as a one-dimensional ARRAY; store"
+                                + " one-dimensional arrays or read the column elsewhere");
+            }
+            List<?> list = (List<?>) v;
+            Object[] out = new Object[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                Object e = list.get(i);
+                out[i] = e == null ? null : elements.toInternal(e);
+            }
+            return new GenericArrayData(out);
+        };
+    }
+
+    private static Object date(Object v) {
+        LocalDate d = (LocalDate) v;
+        if (d.equals(LocalDate.MAX) || d.equals(LocalDate.MIN)) {
+            throw new IllegalArgumentException(
+                    "date " + (d.equals(LocalDate.MAX) ? "infinity" : "-infinity") + notFlink());
+        }
+        return (int) d.toEpochDay();
+    }
+
+    private static Object timestamp(Object v) {
+        LocalDateTime t = (LocalDateTime) v;
+        if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) {
+            throw new IllegalArgumentException(
+                    "timestamp "
+                            + (t.equals(LocalDateTime.MAX) ? "infinity" : "-infinity")
+                            + notFlink());
+        }
+        return TimestampData.fromLocalDateTime(t);
+    }
+
+    private static Object timestampLtz(Object v) {
+        Instant t = (Instant) v;
+        if (t.equals(Instant.MAX) || t.equals(Instant.MIN)) {
+            throw new IllegalArgumentException(
+                    "timestamptz "
+                            + (t.equals(Instant.MAX) ? "infinity" : "-infinity")
+                            + notFlink());
+        }
+        return TimestampData.fromInstant(t);
+    }
+
+    private static String notFlink() {
+        return " has no Flink SQL value; filter it out in PostgreSQL or avoid storing it";
+    }
+
+    /** {@code numeric(p,s)}: p from the modifier. */
+    static int numericPrecision(int typmod) {
+        return ((typmod - 4) >> 16) & 0xffff;
+    }
+
+    /** {@code numeric(p,s)}: s from the modifier, negative scales included (PostgreSQL 15+). */
+    static int numericScale(int typmod) {
+        return (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
+    }
+
+    /** Fractional-second digits of a time type; 6 when unconstrained. */
+    static int timePrecision(int typmod) {
+        return typmod < 0 ? 6 : typmod;
+    }
+}

@@ -1,0 +1,177 @@
+package io.pgstream.connector.table;
+
+import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.RowValues;
+import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.table.PostgresConnectorOptions.ChangelogModeOption;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns {@link ChangeEvent}s of one table into {@link RowData} rows of the declared (projected)
+ * columns followed by the requested metadata columns, with the row kinds of the table's changelog
+ * mode.
+ *
+ * <ul>
+ *   <li>{@code read} (snapshot) and {@code insert}: {@code +I}.
+ *   <li>{@code update}, mode {@code all}: {@code -U} with the old row, {@code +U} with the new one.
+ *       Mode {@code upsert}: {@code +U}; when the update changed the key, a {@code -D} of the old
+ *       key first.
+ *   <li>{@code delete}: {@code -D}; in mode {@code upsert} without REPLICA IDENTITY FULL only the
+ *       key columns are set (the changelog mode declares key-only deletes).
+ *   <li>{@code truncate}: skipped with a warning. A changelog of rows cannot express it without the
+ *       rows; the README says so.
+ * </ul>
+ *
+ * <p>An unchanged TOASTed column is not sent by PostgreSQL: its value is taken from the old row
+ * (present in full under REPLICA IDENTITY FULL). The planner refuses the table when neither can
+ * provide it, so a missing value here means the table changed after planning and fails the job
+ * rather than emitting a fake NULL.
+ */
+final class RowDataDeserializationSchema implements ChangeEventDeserializationSchema<RowData> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RowDataDeserializationSchema.class);
+
+    private final TableId table;
+    private final String[] columns;
+    private final ValueConverter[] converters;
+    private final MetadataColumn[] metadata;
+    private final ChangelogModeOption mode;
+    private final String[] keyColumns;
+    private final TypeInformation<RowData> producedType;
+
+    RowDataDeserializationSchema(
+            TableId table,
+            List<String> columns,
+            List<ValueConverter> converters,
+            List<MetadataColumn> metadata,
+            ChangelogModeOption mode,
+            List<String> keyColumns,
+            TypeInformation<RowData> producedType) {
+        this.table = table;
+        this.columns = columns.toArray(String[]::new);
+        this.converters = converters.toArray(ValueConverter[]::new);
+        this.metadata = metadata.toArray(MetadataColumn[]::new);
+        this.mode = mode;
+        this.keyColumns = keyColumns.toArray(String[]::new);
+        this.producedType = producedType;
+    }
+
+    @Override
+    public void deserialize(ChangeEvent e, Collector<RowData> out) {
+        if (!e.schema().equals(table.schema()) || !e.table().equals(table.table())) {
+            return; // another table of a shared publication
+        }
+        switch (e.operation()) {
+            case READ:
+            case INSERT:
+                out.collect(row(RowKind.INSERT, e.row(), null, e));
+                break;
+            case UPDATE:
+                if (mode == ChangelogModeOption.ALL) {
+                    if (e.oldRow() == null) {
+                        throw new IllegalStateException(
+                                "An UPDATE of "
+                                        + table
+                                        + " came without the old row, which changelog-mode 'all'"
+                                        + " needs: run ALTER TABLE "
+                                        + table.quoted()
+                                        + " REPLICA IDENTITY FULL");
+                    }
+                    out.collect(row(RowKind.UPDATE_BEFORE, e.oldRow(), null, e));
+                } else if (e.oldRow() != null && keyChanged(e.oldRow(), e.row())) {
+                    out.collect(row(RowKind.DELETE, e.oldRow(), null, e));
+                }
+                out.collect(row(RowKind.UPDATE_AFTER, e.row(), e.oldRow(), e));
+                break;
+            case DELETE:
+                out.collect(row(RowKind.DELETE, e.oldRow(), null, e));
+                break;
+            case TRUNCATE:
+                LOG.warn(
+                        "TRUNCATE of {} at {} skipped: a row changelog cannot express it; the"
+                                + " downstream result still holds the truncated rows",
+                        table,
+                        e.commitLsn());
+                break;
+            default:
+                throw new IllegalStateException("Unknown operation " + e.operation());
+        }
+    }
+
+    private boolean keyChanged(Map<String, Object> oldRow, Map<String, Object> newRow) {
+        for (String k : keyColumns) {
+            if (oldRow.containsKey(k)
+                    && newRow.containsKey(k)
+                    && !RowValues.valuesEqual(oldRow.get(k), newRow.get(k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One row of {@code values}; a column missing from them (an unchanged TOAST value) is taken
+     * from {@code fallback}, the old row.
+     */
+    private GenericRowData row(
+            RowKind kind, Map<String, Object> values, Map<String, Object> fallback, ChangeEvent e) {
+        if (values == null) {
+            throw new IllegalStateException(
+                    "A " + e.operation().code() + " of " + table + " came without its row");
+        }
+        GenericRowData row = new GenericRowData(kind, columns.length + metadata.length);
+        for (int i = 0; i < columns.length; i++) {
+            String name = columns[i];
+            Object v;
+            if (values.containsKey(name)) {
+                v = values.get(name);
+            } else if (fallback != null && fallback.containsKey(name)) {
+                v = fallback.get(name);
+            } else if (e.unchangedToastColumns().contains(name)) {
+                throw new IllegalStateException(
+                        "Column '"
+                                + name
+                                + "' of "
+                                + table
+                                + " was not sent (an unchanged TOAST value) and no old value is"
+                                + " available; run ALTER TABLE "
+                                + table.quoted()
+                                + " REPLICA IDENTITY FULL");
+            } else {
+                v = null; // a non-key column of a key-only delete
+            }
+            try {
+                row.setField(i, v == null ? null : converters[i].toInternal(v));
+            } catch (ClassCastException ex) {
+                throw new IllegalStateException(
+                        "Column '"
+                                + name
+                                + "' of "
+                                + table
+                                + ": a "
+                                + v.getClass().getSimpleName()
+                                + " value does not match the type checked at planning time; has"
+                                + " the column's type changed? Restart the query to re-plan.",
+                        ex);
+            }
+        }
+        for (int m = 0; m < metadata.length; m++) {
+            row.setField(columns.length + m, metadata[m].read(e, kind));
+        }
+        return row;
+    }
+
+    @Override
+    public TypeInformation<RowData> getProducedType() {
+        return producedType;
+    }
+}

@@ -1,0 +1,85 @@
+package io.pgstream.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgstream.connector.testutils.PostgresExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pgstream sql -f}: a script's query prints its changelog; errors are one line. */
+class SqlCommandITCase {
+
+    @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+    private static String connection() {
+        return "'hostname' = '"
+                + PG.config().host()
+                + "', 'port' = '"
+                + PG.config().port()
+                + "', 'database-name' = '"
+                + PG.config().database()
+                + "', 'username' = '"
+                + PG.config().user()
+                + "'";
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                PgstreamCli.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void scriptPrintsTheQueryChangelog(@TempDir Path dir) throws Exception {
+        PG.execute(
+                "CREATE TABLE sqlcmd_docs (id int PRIMARY KEY, category text)",
+                "INSERT INTO sqlcmd_docs VALUES (1, 'a'), (2, 'b'), (3, 'a')");
+        Path script = dir.resolve("q.sql");
+        Files.writeString(
+                script,
+                "-- count per category, read once\n"
+                        + "CREATE TABLE docs (id INT, category STRING) WITH ('connector' ="
+                        + " 'pgstream', "
+                        + connection()
+                        + ", 'table-name' = 'sqlcmd_docs', 'slot.name' = 'sqlcmd_slot',"
+                        + " 'scan.startup.mode' = 'snapshot');\n"
+                        + "SELECT category, count(*) AS n FROM docs GROUP BY category;\n");
+        Run r = run("sql", "-f", script.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        // The changelog of a continuous aggregate: a is inserted, then updated.
+        assertThat(r.out().lines()).contains("+I[b, 1]", "+U[a, 2]");
+        assertThat(r.out().lines()).allMatch(l -> l.matches("[+-][IUD]\\[.*\\]"));
+    }
+
+    @Test
+    void aPlanningErrorIsOneLine(@TempDir Path dir) throws Exception {
+        PG.execute("CREATE TABLE sqlcmd_bad (id int PRIMARY KEY, price numeric(10,2))");
+        Path script = dir.resolve("bad.sql");
+        Files.writeString(
+                script,
+                "CREATE TABLE t (id INT, price INT) WITH ('connector' = 'pgstream', "
+                        + connection()
+                        + ", 'table-name' = 'sqlcmd_bad', 'slot.name' = 'sqlcmd_bad',"
+                        + " 'scan.startup.mode' = 'snapshot');\n"
+                        + "SELECT * FROM t;");
+        Run r = run("sql", "-f", script.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("pgstream: error: ")
+                .contains("numeric(10,2) cannot be read as Flink type INT");
+    }
+}
