@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.PgStreamSetupException.Reason;
-import io.pgstream.connector.testutils.PostgresExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.pgstream.connector.testutils.ThrowawayCluster;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,27 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServerSettingsITCase {
 
-    private static final String PORT = "54341";
-    private static final Map<String, String> ENV =
-            Map.of(
-                    "PGSTREAM_PG_PORT",
-                    PORT,
-                    "PGSTREAM_PG_DIR",
-                    "/var/tmp/pgstream/pg-" + PORT + "-settings-test");
+    private static final ThrowawayCluster CLUSTER = new ThrowawayCluster(54341, "settings-test");
     private static PgConnectionConfig server;
-
-    private static String pgLocal(String command) throws IOException, InterruptedException {
-        Path script = PostgresExtension.repositoryRoot().resolve("bin/pg-local");
-        ProcessBuilder pb =
-                new ProcessBuilder(script.toString(), command)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(ENV);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("bin/pg-local " + command).isZero();
-        return out;
-    }
 
     private static void restartWith(String... settings) throws Exception {
         try (Connection c = server.connect();
@@ -54,15 +30,13 @@ class ServerSettingsITCase {
                 s.execute("ALTER SYSTEM SET " + setting);
             }
         }
-        pgLocal("stop");
-        pgLocal("start");
+        CLUSTER.pgLocal("stop");
+        CLUSTER.pgLocal("start");
     }
 
     @BeforeAll
     static void startThrowawayCluster() throws Exception {
-        pgLocal("destroy");
-        String dsn = pgLocal("start");
-        server = PgConnectionConfig.parse(dsn.lines().reduce((a, b) -> b).orElseThrow());
+        server = CLUSTER.startFresh();
         try (Connection c = server.connect();
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE docs (id int PRIMARY KEY)");
@@ -71,7 +45,7 @@ class ServerSettingsITCase {
 
     @AfterAll
     static void destroyThrowawayCluster() throws Exception {
-        pgLocal("destroy");
+        CLUSTER.pgLocal("destroy");
     }
 
     @Test

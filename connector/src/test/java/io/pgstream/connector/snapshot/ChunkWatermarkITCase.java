@@ -7,10 +7,7 @@ import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
-import io.pgstream.connector.testutils.PostgresExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.pgstream.connector.testutils.ThrowawayCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,39 +30,18 @@ import org.junit.jupiter.api.Test;
  */
 class ChunkWatermarkITCase {
 
-    private static final String PORT = "54342";
-    private static final Map<String, String> ENV =
-            Map.of(
-                    "PGSTREAM_PG_PORT",
-                    PORT,
-                    "PGSTREAM_PG_DIR",
-                    "/var/tmp/pgstream/pg-" + PORT + "-watermark-test");
+    private static final ThrowawayCluster CLUSTER = new ThrowawayCluster(54342, "watermark-test");
     private static PgConnectionConfig server;
-
-    private static String pgLocal(String command) throws IOException, InterruptedException {
-        Path script = PostgresExtension.repositoryRoot().resolve("bin/pg-local");
-        ProcessBuilder pb =
-                new ProcessBuilder(script.toString(), command)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(ENV);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("bin/pg-local " + command).isZero();
-        return out;
-    }
 
     @BeforeAll
     static void startThrowawayCluster() throws Exception {
-        pgLocal("destroy");
-        String dsn = pgLocal("start");
-        server = PgConnectionConfig.parse(dsn.lines().reduce((a, b) -> b).orElseThrow());
+        server = CLUSTER.startFresh();
         execute("CREATE TABLE wm (id int PRIMARY KEY)", "INSERT INTO wm VALUES (0)");
     }
 
     @AfterAll
     static void destroyThrowawayCluster() throws Exception {
-        pgLocal("destroy");
+        CLUSTER.pgLocal("destroy");
     }
 
     private static void execute(String... sql) throws SQLException {
