@@ -80,7 +80,9 @@ final class Preflight {
     /**
      * An existing publication is used as it is: it may have been created by an administrator for
      * other readers too, so a table it lacks or an option it has differently is reported with the
-     * statement that fixes it, never altered behind anyone's back.
+     * statement that fixes it, never altered behind anyone's back. The exception is a publication
+     * pgstream created itself: a table added to the configuration is added to it (the restore of a
+     * job whose configuration gained a table depends on that).
      */
     private static void checkPublication(
             ReplicationSpec spec,
@@ -101,7 +103,7 @@ final class Preflight {
                 || (partitioned && publication.viaRoot() != spec.publishViaPartitionRoot())) {
             throw SetupProblems.publicationOptions(publication, spec.publishViaPartitionRoot());
         }
-        if (!toPublish.isEmpty()) {
+        if (!toPublish.isEmpty() && !publication.managed()) {
             throw SetupProblems.publicationLacksTables(
                     publication, toPublish.stream().map(ServerFacts.Table::id).toList());
         }

@@ -23,6 +23,22 @@ final class PublicationSql {
                 + ")";
     }
 
+    /**
+     * The comment that marks a publication pgstream created: pgstream adds tables to such a
+     * publication when the configuration gains them, and leaves every other publication as it is.
+     */
+    static final String MANAGED_COMMENT =
+            "created by pgstream: pgstream adds configured tables to it";
+
+    /** {@code COMMENT ON PUBLICATION "p" IS '...'}: marks a publication pgstream created. */
+    static String markManaged(String publication) {
+        return "COMMENT ON PUBLICATION "
+                + Identifiers.quote(publication)
+                + " IS '"
+                + MANAGED_COMMENT
+                + "'";
+    }
+
     /** {@code ALTER PUBLICATION "p" ADD TABLE "s"."a", ...}. */
     static String addTables(String publication, List<TableId> tables) {
         return "ALTER PUBLICATION " + Identifiers.quote(publication) + " ADD TABLE " + list(tables);

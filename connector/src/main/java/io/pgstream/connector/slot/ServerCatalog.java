@@ -137,9 +137,11 @@ final class ServerCatalog {
                 c.prepareStatement(
                         "SELECT pg_get_userbyid(pubowner), pg_has_role(pubowner, 'USAGE'),"
                                 + " puballtables, pubinsert AND pubupdate AND pubdelete,"
-                                + " pubviaroot"
+                                + " pubviaroot,"
+                                + " coalesce(obj_description(oid, 'pg_publication'), '') = ?"
                                 + " FROM pg_publication WHERE pubname = ?")) {
-            ps.setString(1, publication);
+            ps.setString(1, PublicationSql.MANAGED_COMMENT);
+            ps.setString(2, publication);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -150,7 +152,8 @@ final class ServerCatalog {
                         rs.getBoolean(2),
                         rs.getBoolean(3),
                         rs.getBoolean(4),
-                        rs.getBoolean(5));
+                        rs.getBoolean(5),
+                        rs.getBoolean(6));
             }
         }
     }

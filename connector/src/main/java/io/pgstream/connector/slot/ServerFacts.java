@@ -91,5 +91,6 @@ record ServerFacts(
             boolean owned,
             boolean allTables,
             boolean publishes,
-            boolean viaRoot) {}
+            boolean viaRoot,
+            boolean managed) {}
 }

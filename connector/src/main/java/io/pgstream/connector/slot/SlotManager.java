@@ -63,8 +63,9 @@ public final class SlotManager {
 
     /**
      * Makes the publication and slot exist, idempotently: checks everything first and creates
-     * nothing if a check fails; creates what is missing. An existing publication is used as it is:
-     * a table it lacks is reported, never added behind its owner's back.
+     * nothing if a check fails; creates what is missing. A publication pgstream created (marked by
+     * its comment) gets the configured tables it lacks; any other existing publication is used as
+     * it is: a table it lacks is reported, never added behind its owner's back.
      *
      * @return the state after setup
      */
@@ -93,6 +94,7 @@ public final class SlotManager {
                     c,
                     PublicationSql.create(
                             spec.publication(), spec.tables(), spec.publishViaPartitionRoot()));
+            execute(c, PublicationSql.markManaged(spec.publication()));
         } else if (!plan.tablesToAdd().isEmpty()) {
             execute(c, PublicationSql.addTables(spec.publication(), plan.tablesToAdd()));
         }

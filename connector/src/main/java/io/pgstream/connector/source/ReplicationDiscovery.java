@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
@@ -54,7 +56,40 @@ final class ReplicationDiscovery implements SplitDiscovery {
     }
 
     @Override
-    public List<PostgresSplit> discover() throws Exception {
+    public Discovered discover() throws Exception {
+        prepareAll();
+        StoppingPosition resolved =
+                stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;
+        List<PostgresSplit> splits = new ArrayList<>();
+        Set<String> tables = new LinkedHashSet<>();
+        // The slots exist now, so every change after this point is in them: the snapshot may
+        // read the rows at any time from here on.
+        splits.addAll(snapshotChunks(Set.of(), tables));
+        if (startupMode == StartupMode.SNAPSHOT_ONLY) {
+            return new Discovered(splits, tables);
+        }
+        for (SlotSpec spec : slots) {
+            splits.add(
+                    new PostgresSplit(
+                            spec.slot(), spec.publication(), startingPosition(spec), resolved));
+        }
+        return new Discovered(splits, tables);
+    }
+
+    /**
+     * Runs the preparer again, which adds configured tables missing from a publication, then plans
+     * chunks for the published tables the restored job has never seen. Their changes are in the
+     * slot from the moment the publication has them, and the enumerator holds the stream until
+     * their chunks are read, as on a fresh start.
+     */
+    @Override
+    public Discovered discoverAddedTables(Set<String> knownTables) throws Exception {
+        prepareAll();
+        Set<String> tables = new LinkedHashSet<>();
+        return new Discovered(snapshotChunks(knownTables, tables), tables);
+    }
+
+    private void prepareAll() throws Exception {
         for (SlotSpec spec : slots) {
             try {
                 preparer.prepare(connection, spec.slot(), spec.publication(), spec.tables());
@@ -64,23 +99,6 @@ final class ReplicationDiscovery implements SplitDiscovery {
                 throw new SuppressRestartsException(e);
             }
         }
-        StoppingPosition resolved =
-                stop.needsResolution() ? StoppingPosition.atLsn(walEnd()) : stop;
-        List<PostgresSplit> splits = new ArrayList<>();
-        if (startupMode == StartupMode.INITIAL || startupMode == StartupMode.SNAPSHOT_ONLY) {
-            // The slots exist now, so every change after this point is in them: the snapshot may
-            // read the rows at any time from here on.
-            splits.addAll(snapshotChunks());
-        }
-        if (startupMode == StartupMode.SNAPSHOT_ONLY) {
-            return splits;
-        }
-        for (SlotSpec spec : slots) {
-            splits.add(
-                    new PostgresSplit(
-                            spec.slot(), spec.publication(), startingPosition(spec), resolved));
-        }
-        return splits;
     }
 
     /**
@@ -118,12 +136,24 @@ final class ReplicationDiscovery implements SplitDiscovery {
         return StartingPosition.afterCommit(new Lsn(startupLsn.value() - 1));
     }
 
-    private List<PostgresSplit> snapshotChunks() throws SQLException {
+    /**
+     * The chunks of every published table not in {@code skip} (none unless the startup mode
+     * snapshots); adds every published table to {@code published}.
+     */
+    private List<PostgresSplit> snapshotChunks(Set<String> skip, Set<String> published)
+            throws SQLException {
+        boolean snapshots =
+                startupMode == StartupMode.INITIAL || startupMode == StartupMode.SNAPSHOT_ONLY;
         List<PostgresSplit> chunks = new ArrayList<>();
         ChunkPlanner planner = new ChunkPlanner(chunkRows);
         try (Connection c = connection.connect()) {
             for (SlotSpec spec : slots) {
                 for (TableId table : publishedTables(c, spec)) {
+                    if (!published.add(table.toString())
+                            || !snapshots
+                            || skip.contains(table.toString())) {
+                        continue;
+                    }
                     ChunkPlanner.TableKey key = ChunkPlanner.key(c, table);
                     for (SnapshotChunk chunk : planner.plan(c, table, key)) {
                         chunks.add(

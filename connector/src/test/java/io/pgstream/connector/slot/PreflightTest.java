@@ -89,7 +89,7 @@ class PreflightTest {
         ServerFacts.Table published =
                 new ServerFacts.Table(extra, true, 'r', 'f', false, false, true, "app", true);
         ServerFacts.Publication pub =
-                new ServerFacts.Publication("p", "app", true, false, true, true);
+                new ServerFacts.Publication("p", "app", true, false, true, true, false);
         ReplicationSpec spec = new ReplicationSpec("s", "p", List.of(DOCS, extra));
         assertThatThrownBy(
                         () ->
@@ -103,11 +103,24 @@ class PreflightTest {
     }
 
     @Test
+    void publicationPgstreamCreatedGetsTheTablesItLacks() throws Exception {
+        TableId extra = TableId.parse("extra");
+        ServerFacts.Table published =
+                new ServerFacts.Table(extra, true, 'r', 'f', false, false, true, "app", true);
+        ServerFacts.Publication pub =
+                new ServerFacts.Publication("p", "app", true, false, true, true, true);
+        ReplicationSpec spec = new ReplicationSpec("s", "p", List.of(DOCS, extra));
+        SetupPlan plan = Preflight.plan(spec, facts("logical", 0, 10, null, pub, KEYED, published));
+        assertThat(plan.createPublication()).isFalse();
+        assertThat(plan.tablesToAdd()).containsExactly(DOCS);
+    }
+
+    @Test
     void publishViaPartitionRootMattersOnlyForPartitionedTables() throws Exception {
         ServerFacts.Table published =
                 new ServerFacts.Table(DOCS, true, 'r', 'd', true, false, true, "app", true);
         ServerFacts.Publication pub =
-                new ServerFacts.Publication("p", "app", true, false, true, false);
+                new ServerFacts.Publication("p", "app", true, false, true, false, false);
         SetupPlan plan = Preflight.plan(SPEC, facts("logical", 0, 10, null, pub, published));
         assertThat(plan.createPublication()).isFalse();
         assertThat(plan.createSlot()).isTrue();
@@ -116,7 +129,7 @@ class PreflightTest {
     @Test
     void publicationWithOtherOptionsIsReportedNotAltered() {
         ServerFacts.Publication pub =
-                new ServerFacts.Publication("p", "app", true, false, true, false);
+                new ServerFacts.Publication("p", "app", true, false, true, false, false);
         assertThatThrownBy(
                         () -> Preflight.plan(SPEC, facts("logical", 0, 10, null, pub, PARTITIONED)))
                 .isInstanceOfSatisfying(

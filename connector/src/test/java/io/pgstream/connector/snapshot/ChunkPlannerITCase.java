@@ -78,6 +78,38 @@ class ChunkPlannerITCase {
     }
 
     @Test
+    void anAnalysedIntegerKeyIsSplitArithmetically() throws Exception {
+        PG.execute(
+                "CREATE TABLE dense (id bigint PRIMARY KEY, label text)",
+                "INSERT INTO dense SELECT g, 'r' || g FROM generate_series(1, 10000) g",
+                "INSERT INTO dense SELECT g, 'r' || g FROM generate_series(20001, 30000) g",
+                "ANALYZE dense");
+        List<SnapshotChunk> chunks = new ArrayList<>();
+        assertEachRowOnce(readAllChunks("dense", 1000, chunks), 20000);
+        // 30,000 key values for 20,000 rows: a boundary every 1,500 values, gap or not (the
+        // ordered pass would put one every 1,000 rows: 1001, 2001, ...).
+        assertThat(chunks).hasSize(20);
+        assertThat(chunks.get(0).upper()).containsExactly("1501");
+        assertThat(chunks.get(1).upper()).containsExactly("3001");
+        assertThat(chunks.get(19).lower()).containsExactly("28501");
+        assertThat(chunks.get(19).upper()).isNull();
+    }
+
+    @Test
+    void sparseIntegerKeysFallBackToTheOrderedPass() throws Exception {
+        PG.execute(
+                "CREATE TABLE sparse (id int PRIMARY KEY, label text)",
+                "INSERT INTO sparse SELECT g, 'r' || g FROM generate_series(1, 3000) g",
+                "INSERT INTO sparse VALUES (2000000000, 'far')",
+                "ANALYZE sparse");
+        List<SnapshotChunk> chunks = new ArrayList<>();
+        assertEachRowOnce(readAllChunks("sparse", 1000, chunks), 3001);
+        assertThat(chunks)
+                .extracting(SnapshotChunk::upper)
+                .containsExactly(List.of("1001"), List.of("2001"), List.of("2000000000"), null);
+    }
+
+    @Test
     void compositeTextAndUuidKeyChunksCoverTheTableOnce() throws Exception {
         PG.execute(
                 "CREATE TABLE \"Mixed Keys\" (region text, id uuid, label text,"

@@ -12,7 +12,8 @@ import java.util.Set;
  * handed out (their progress lives in the readers' state, so they must never be assigned twice).
  * {@code discovered} says whether slot setup has already run: a restored job does not repeat it.
  * {@code finishedChunks} are the snapshot chunks whose rows were all emitted: a restore reads only
- * the others.
+ * the others. {@code tables} are the published tables the job covers: a table published on a
+ * restore and missing there is new, and gets its snapshot.
  */
 public final class PostgresEnumeratorState {
 
@@ -20,25 +21,41 @@ public final class PostgresEnumeratorState {
     private final List<PostgresSplit> pending;
     private final Set<String> assignedSlots;
     private final Set<String> finishedChunks;
+    private final Set<String> tables;
 
     public PostgresEnumeratorState(
             boolean discovered, List<PostgresSplit> pending, Set<String> assignedSlots) {
-        this(discovered, pending, assignedSlots, Set.of());
+        this(discovered, pending, assignedSlots, Set.of(), null);
     }
 
+    /**
+     * @param tables the published tables the job covers ({@code schema.table}); null when unknown
+     *     (state written by a version that did not record them)
+     */
     public PostgresEnumeratorState(
             boolean discovered,
             List<PostgresSplit> pending,
             Set<String> assignedSlots,
-            Set<String> finishedChunks) {
+            Set<String> finishedChunks,
+            Set<String> tables) {
         this.discovered = discovered;
         this.pending = List.copyOf(pending);
         this.assignedSlots = Collections.unmodifiableSet(new LinkedHashSet<>(assignedSlots));
         this.finishedChunks = Collections.unmodifiableSet(new LinkedHashSet<>(finishedChunks));
+        this.tables =
+                tables == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(tables));
     }
 
     public Set<String> finishedChunks() {
         return finishedChunks;
+    }
+
+    /**
+     * The published tables the job has covered, snapshotted or not; a restore snapshots those
+     * published now and missing here. Null for state from before they were recorded.
+     */
+    public Set<String> tables() {
+        return tables;
     }
 
     /** The state of a job that has not started yet. */
@@ -67,12 +84,13 @@ public final class PostgresEnumeratorState {
         return discovered == that.discovered
                 && pending.equals(that.pending)
                 && assignedSlots.equals(that.assignedSlots)
-                && finishedChunks.equals(that.finishedChunks);
+                && finishedChunks.equals(that.finishedChunks)
+                && Objects.equals(tables, that.tables);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(discovered, pending, assignedSlots, finishedChunks);
+        return Objects.hash(discovered, pending, assignedSlots, finishedChunks, tables);
     }
 
     @Override
@@ -85,6 +103,8 @@ public final class PostgresEnumeratorState {
                 + assignedSlots
                 + ", finishedChunks="
                 + finishedChunks.size()
+                + ", tables="
+                + tables
                 + "}";
     }
 }

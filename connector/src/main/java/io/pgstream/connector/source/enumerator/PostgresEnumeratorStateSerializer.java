@@ -18,14 +18,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <p>Version 1: discovered flag; pending splits, each as its split-serializer version and bytes (so
  * split format changes need no enumerator version); assigned slot names. Version 2 appends the ids
- * of finished snapshot chunks.
+ * of finished snapshot chunks. Version 3 appends the covered tables (a count of -1 when unknown).
  */
 public final class PostgresEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PostgresEnumeratorState> {
 
     public static final int VERSION_1 = 1;
     public static final int VERSION_2 = 2;
-    public static final int CURRENT_VERSION = VERSION_2;
+    public static final int VERSION_3 = 3;
+    public static final int CURRENT_VERSION = VERSION_3;
 
     private final PostgresSplitSerializer splitSerializer = PostgresSplitSerializer.INSTANCE;
 
@@ -54,13 +55,21 @@ public final class PostgresEnumeratorStateSerializer
             for (String chunk : state.finishedChunks()) {
                 out.writeUTF(chunk);
             }
+            if (state.tables() == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(state.tables().size());
+                for (String table : state.tables()) {
+                    out.writeUTF(table);
+                }
+            }
         }
         return bytes.toByteArray();
     }
 
     @Override
     public PostgresEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION_1 && version != VERSION_2) {
+        if (version < VERSION_1 || version > VERSION_3) {
             throw new IOException(
                     "Unknown PostgresEnumeratorState serializer version "
                             + version
@@ -90,7 +99,17 @@ public final class PostgresEnumeratorStateSerializer
                     finished.add(in.readUTF());
                 }
             }
-            return new PostgresEnumeratorState(discovered, pending, assigned, finished);
+            Set<String> tables = null;
+            if (version >= VERSION_3) {
+                int tableCount = in.readInt();
+                if (tableCount >= 0) {
+                    tables = new LinkedHashSet<>();
+                    for (int i = 0; i < tableCount; i++) {
+                        tables.add(in.readUTF());
+                    }
+                }
+            }
+            return new PostgresEnumeratorState(discovered, pending, assigned, finished, tables);
         }
     }
 }

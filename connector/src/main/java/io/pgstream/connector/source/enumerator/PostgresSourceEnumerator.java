@@ -16,13 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each replication split (one slot) to exactly one reader.
+ * Hands snapshot chunks to whichever reader asks and each replication split (one slot) to exactly
+ * one reader, after the snapshot.
  *
  * <p>On a fresh start it runs {@link SplitDiscovery} asynchronously (slot setup is network I/O),
  * then assigns split {@code i} of the slot-name-sorted list to subtask {@code i % parallelism}, so
  * the same slot lands on the same subtask run after run. Splits come back through {@link
  * #addSplitsBack} when a reader fails before its first checkpoint; after a checkpoint they are in
  * that reader's state instead, and the enumerator remembers them as assigned.
+ *
+ * <p>On a restore it asks discovery for tables published now and unknown to the restored state
+ * (added to the configuration since the savepoint) and plans their chunks. Readers hold restored
+ * stream splits until {@link StreamReleasedEvent}, which goes out once every chunk is read and a
+ * checkpoint covers them: the same order as a fresh start, so the same guarantee.
  */
 public final class PostgresSourceEnumerator
         implements SplitEnumerator<PostgresSplit, PostgresEnumeratorState> {
@@ -34,7 +40,15 @@ public final class PostgresSourceEnumerator
     private final List<PostgresSplit> pending;
     private final Set<String> assignedSlots;
     private final Set<String> finishedChunks;
+
+    /** The published tables the job covers; null while unknown (state from older versions). */
+    private Set<String> tables;
+
+    /** Whether fresh discovery ran, in this run or before the restore. */
     private boolean discovered;
+
+    /** Whether this run's discovery (fresh, or added tables on a restore) has finished. */
+    private boolean ready;
 
     /** Whether the stream splits may be handed out: the snapshot, if any, is done downstream. */
     private boolean released;
@@ -43,6 +57,8 @@ public final class PostgresSourceEnumerator
     private long releaseCheckpoint = -1;
 
     private boolean checkpointSeen;
+
+    private boolean chunksFinishedInThisRun;
 
     /** Chunk requests not served yet, one entry per request (a reader keeps two in flight). */
     private final Deque<Integer> waitingForChunk = new ArrayDeque<>();
@@ -56,41 +72,63 @@ public final class PostgresSourceEnumerator
         this.pending = new ArrayList<>(restored.pending());
         this.assignedSlots = new LinkedHashSet<>(restored.assignedSlots());
         this.finishedChunks = new LinkedHashSet<>(restored.finishedChunks());
+        this.tables = restored.tables() == null ? null : new LinkedHashSet<>(restored.tables());
         this.discovered = restored.discovered();
-        // A restored snapshot that had finished was covered by the checkpoint restored from.
-        this.released = discovered && snapshotDone();
     }
 
     @Override
     public void start() {
-        if (discovered) {
-            assignPending();
+        if (!discovered) {
+            context.callAsync(discovery::discover, this::discovered);
             return;
         }
-        context.callAsync(
-                discovery::discover,
-                (splits, error) -> {
-                    if (error != null) {
-                        throw new FlinkRuntimeException(
-                                "pgstream could not prepare replication: " + error.getMessage(),
-                                error);
-                    }
-                    discovered = true;
-                    for (PostgresSplit split : splits) {
-                        if (!assignedSlots.contains(split.splitId())
-                                && !finishedChunks.contains(split.splitId())) {
-                            pending.add(split);
-                        }
-                    }
-                    sortPending();
-                    released = snapshotDone();
-                    serveChunkRequests();
-                    LOG.info(
-                            "Replication splits ready: {} snapshot chunk(s), stream splits {}",
-                            pending.stream().filter(PostgresSplit::isSnapshot).count(),
-                            pending.stream().filter(sp -> !sp.isSnapshot()).toList());
-                    assignPending();
-                });
+        Set<String> known = tables == null ? null : Set.copyOf(tables);
+        context.callAsync(() -> discovery.discoverAddedTables(known), this::discovered);
+    }
+
+    /** Coordinator thread: takes in what discovery found, fresh or on a restore. */
+    private void discovered(SplitDiscovery.Discovered found, Throwable error) {
+        if (error != null) {
+            throw new FlinkRuntimeException(
+                    "pgstream could not prepare replication: " + error.getMessage(), error);
+        }
+        boolean restore = discovered;
+        Set<String> added = new LinkedHashSet<>();
+        for (PostgresSplit split : found.splits()) {
+            if (!assignedSlots.contains(split.splitId())
+                    && !finishedChunks.contains(split.splitId())) {
+                pending.add(split);
+                if (split.isSnapshot()) {
+                    added.add(split.chunk().table().toString());
+                }
+            }
+        }
+        if (restore && !added.isEmpty()) {
+            LOG.info("Tables new since the savepoint, snapshotted before streaming: {}", added);
+        }
+        if (tables == null) {
+            tables = new LinkedHashSet<>();
+        }
+        tables.addAll(found.tables());
+        discovered = true;
+        ready = true;
+        sortPending();
+        serveChunkRequests();
+        LOG.info(
+                "Replication splits ready: {} snapshot chunk(s), stream splits {}",
+                pending.stream().filter(PostgresSplit::isSnapshot).count(),
+                pending.stream().filter(sp -> !sp.isSnapshot()).toList());
+        if (!snapshotDone()) {
+            assignPending();
+        } else if (!chunksFinishedInThisRun || !streams()) {
+            // Nothing to read first; a restored snapshot that had finished was covered by the
+            // checkpoint restored from.
+            release();
+        } else {
+            // Restored chunks finished while discovery ran: as after any snapshot, the stream
+            // waits for a checkpoint that covers them.
+            scheduleReleaseWithoutCheckpoints();
+        }
     }
 
     @Override
@@ -102,7 +140,7 @@ public final class PostgresSourceEnumerator
     }
 
     private void serveChunkRequests() {
-        if (!discovered) {
+        if (!ready) {
             return;
         }
         Iterator<Integer> readers = waitingForChunk.iterator();
@@ -128,12 +166,11 @@ public final class PostgresSourceEnumerator
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
         if (event instanceof ChunksFinishedEvent) {
             finishedChunks.addAll(((ChunksFinishedEvent) event).splitIds());
-            if (!released
-                    && snapshotDone()
-                    && pending.stream().allMatch(PostgresSplit::isSnapshot)) {
+            chunksFinishedInThisRun = true;
+            if (!released && ready && snapshotDone() && !streams()) {
                 // Nothing to stream (snapshot-only): nothing to order the snapshot against.
-                released = true;
-            } else if (!released && snapshotDone()) {
+                release();
+            } else if (!released && ready && snapshotDone()) {
                 LOG.info(
                         "Snapshot finished ({} chunks); the stream starts after the next"
                                 + " checkpoint",
@@ -142,6 +179,21 @@ public final class PostgresSourceEnumerator
             }
             assignPending();
         }
+    }
+
+    /** Whether the job has stream splits, pending here or held by readers. */
+    private boolean streams() {
+        return pending.stream().anyMatch(sp -> !sp.isSnapshot())
+                || assignedSlots.stream().anyMatch(id -> !id.startsWith("snapshot/"));
+    }
+
+    /** The stream may start: readers get the event, then their stream splits. */
+    private void release() {
+        released = true;
+        for (int reader : context.registeredReaders().keySet()) {
+            context.sendEventToSourceReader(reader, new StreamReleasedEvent());
+        }
+        assignPending();
     }
 
     /** All chunks handed out and reported finished (true when there never were any). */
@@ -165,8 +217,7 @@ public final class PostgresSourceEnumerator
                 (ignored, error) -> {
                     if (!released && !checkpointSeen) {
                         LOG.info("No checkpoint seen: starting the stream after the snapshot");
-                        released = true;
-                        assignPending();
+                        release();
                     }
                 });
     }
@@ -174,8 +225,7 @@ public final class PostgresSourceEnumerator
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
         if (!released && releaseCheckpoint >= 0 && checkpointId >= releaseCheckpoint) {
-            released = true;
-            assignPending();
+            release();
         }
     }
 
@@ -203,11 +253,15 @@ public final class PostgresSourceEnumerator
 
     @Override
     public void addReader(int subtaskId) {
+        if (released) {
+            // A reader (re)started after the release: its restored stream splits may go.
+            context.sendEventToSourceReader(subtaskId, new StreamReleasedEvent());
+        }
         assignPending();
     }
 
     private void assignPending() {
-        if (!discovered || !released) {
+        if (!ready || !released) {
             return;
         }
         int parallelism = context.currentParallelism();
@@ -252,10 +306,11 @@ public final class PostgresSourceEnumerator
     @Override
     public PostgresEnumeratorState snapshotState(long checkpointId) {
         checkpointSeen = true;
-        if (!released && releaseCheckpoint < 0 && discovered && snapshotDone()) {
+        if (!released && releaseCheckpoint < 0 && ready && snapshotDone()) {
             releaseCheckpoint = checkpointId;
         }
-        return new PostgresEnumeratorState(discovered, pending, assignedSlots, finishedChunks);
+        return new PostgresEnumeratorState(
+                discovered, pending, assignedSlots, finishedChunks, tables);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pgstream.connector.source.reader;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.PostgresSourceOptions;
 import io.pgstream.connector.source.enumerator.ChunksFinishedEvent;
+import io.pgstream.connector.source.enumerator.StreamReleasedEvent;
 import io.pgstream.connector.source.split.PostgresSplit;
 import io.pgstream.connector.source.split.PostgresSplitState;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * it to the fetcher thread ({@link PostgresSourceFetcherManager#acknowledge}). A checkpoint that is
  * never completed is never acked; older pending entries are dropped with it, since a later
  * completed checkpoint subsumes them.
+ *
+ * <p>Stream splits wait for the enumerator's {@link StreamReleasedEvent}: on a restore the
+ * enumerator may first have a snapshot to read (a table added since the savepoint), and changes
+ * must not overtake it. Held splits stay in the checkpointed state.
  */
 public final class PostgresSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
@@ -47,6 +53,8 @@ public final class PostgresSourceReader<T>
     private long lastWarning = -1;
     private long lastEmitAck;
     private boolean checkpointCompleted;
+    private boolean streamReleased;
+    private final List<PostgresSplit> heldStreams = new ArrayList<>();
 
     public PostgresSourceReader(
             PostgresSourceFetcherManager fetcherManager,
@@ -105,6 +113,36 @@ public final class PostgresSourceReader<T>
     }
 
     @Override
+    public void addSplits(List<PostgresSplit> splits) {
+        List<PostgresSplit> now = new ArrayList<>();
+        for (PostgresSplit split : splits) {
+            if (split.isSnapshot() || streamReleased) {
+                now.add(split);
+            } else {
+                LOG.info("Stream split {} waits until the snapshot is done", split.splitId());
+                heldStreams.add(split);
+            }
+        }
+        if (!now.isEmpty()) {
+            super.addSplits(now);
+        }
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (!(event instanceof StreamReleasedEvent)) {
+            super.handleSourceEvents(event);
+            return;
+        }
+        streamReleased = true;
+        if (!heldStreams.isEmpty()) {
+            List<PostgresSplit> released = new ArrayList<>(heldStreams);
+            heldStreams.clear();
+            super.addSplits(released);
+        }
+    }
+
+    @Override
     protected PostgresSplitState initializedState(PostgresSplit split) {
         return new PostgresSplitState(split);
     }
@@ -132,7 +170,7 @@ public final class PostgresSourceReader<T>
 
     @Override
     public List<PostgresSplit> snapshotState(long checkpointId) {
-        List<PostgresSplit> splits = super.snapshotState(checkpointId);
+        List<PostgresSplit> splits = new ArrayList<>(super.snapshotState(checkpointId));
         Map<String, Lsn> lsns = new HashMap<>();
         for (PostgresSplit split : splits) {
             if (!split.start().isFromSlot()) {
@@ -140,6 +178,8 @@ public final class PostgresSourceReader<T>
             }
         }
         lsnsByCheckpoint.put(checkpointId, lsns);
+        // Held splits have read nothing: nothing to acknowledge, but they must survive a restore.
+        splits.addAll(heldStreams);
         return splits;
     }
 

@@ -35,9 +35,13 @@ class PostgresEnumeratorStateSerializerTest {
                         true,
                         SAMPLE.pending(),
                         Set.of("slot_y", "snapshot/public.t#0"),
-                        Set.of("snapshot/public.t#0"));
+                        Set.of("snapshot/public.t#0"),
+                        Set.of("public.t", "public.u"));
+        PostgresEnumeratorState noTables =
+                new PostgresEnumeratorState(
+                        true, SAMPLE.pending(), Set.of("slot_y"), Set.of(), Set.of());
         for (PostgresEnumeratorState state :
-                List.of(SAMPLE, PostgresEnumeratorState.initial(), withChunks)) {
+                List.of(SAMPLE, PostgresEnumeratorState.initial(), withChunks, noTables)) {
             assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(state)))
                     .isEqualTo(state);
         }
