@@ -89,8 +89,39 @@ public final class ValueDecoder {
         return Collections.unmodifiableList(out);
     }
 
-    private Object fromBinary(int typeOid, byte[] buf, int offset, int length) {
+    /**
+     * A binary decoder for one column type, with the type's kind looked up once rather than per
+     * value: a snapshot chunk decodes thousands of values of the same few types.
+     */
+    public BinaryColumn binaryColumn(int typeOid) {
         ValueKind kind = types.kind(typeOid);
+        return (buf, offset, length) -> {
+            try {
+                return fromBinary(typeOid, kind, buf, offset, length);
+            } catch (RuntimeException e) {
+                throw new PgOutputException(
+                        "cannot decode binary value of type "
+                                + types.describe(typeOid)
+                                + " ("
+                                + length
+                                + " bytes): "
+                                + e,
+                        e);
+            }
+        };
+    }
+
+    /** Decodes values of one type in binary send form; see {@link #binaryColumn}. */
+    @FunctionalInterface
+    public interface BinaryColumn {
+        Object decode(byte[] buf, int offset, int length);
+    }
+
+    private Object fromBinary(int typeOid, byte[] buf, int offset, int length) {
+        return fromBinary(typeOid, types.kind(typeOid), buf, offset, length);
+    }
+
+    private Object fromBinary(int typeOid, ValueKind kind, byte[] buf, int offset, int length) {
         if (kind == ValueKind.ARRAY) {
             return binaryArray(typeOid, buf, offset, length);
         }
@@ -147,6 +178,20 @@ public final class ValueDecoder {
         return ArrayText.write(sb, elements, dims, lowerBounds)
                 ? sb.toString()
                 : Arrays.copyOfRange(buf, offset, offset + length);
+    }
+
+    /**
+     * Whether {@link #decodeBinary} gives the same value as {@link #decodeText} for every value of
+     * this type: true for the mapped types and one-dimensional arrays of them, false for those kept
+     * as text ({@code money}, ranges, composites, enums and other user types).
+     */
+    public boolean binaryMatchesText(int typeOid) {
+        ValueKind kind = types.kind(typeOid);
+        if (kind == ValueKind.ARRAY) {
+            int element = types.elementOf(typeOid);
+            return element != 0 && binaryMatchesText(element);
+        }
+        return kind != ValueKind.OTHER_BUILTIN && kind != ValueKind.OTHER_USER;
     }
 
     TypeRegistry types() {

@@ -19,16 +19,19 @@ public final class ChunkQueries {
      * upper bound's.
      */
     public static String select(SnapshotChunk chunk, List<String> keyTypes) {
-        return query(chunk, keyTypes, false);
+        return query(chunk, keyTypes, false, "*");
     }
 
     /**
-     * {@code COPY (SELECT * FROM t WHERE <range>) TO STDOUT}: COPY takes no parameters, so the
-     * bounds are written as literals ({@code 'text'::type}, quotes doubled; the session must run
-     * with {@code standard_conforming_strings = on}, as {@link ChunkReader}'s does).
+     * {@code COPY (SELECT <columns> FROM t WHERE <range>) TO STDOUT (FORMAT binary)}: COPY takes no
+     * parameters, so the bounds are written as literals ({@code 'text'::type}, quotes doubled; the
+     * session must run with {@code standard_conforming_strings = on}, as {@link ChunkReader}'s
+     * does).
+     *
+     * @param columns the select list, e.g. {@code "id", "price"::text}
      */
-    public static String copy(SnapshotChunk chunk, List<String> keyTypes) {
-        return "COPY (" + query(chunk, keyTypes, true) + ") TO STDOUT";
+    public static String copyBinary(SnapshotChunk chunk, List<String> keyTypes, String columns) {
+        return "COPY (" + query(chunk, keyTypes, true, columns) + ") TO STDOUT (FORMAT binary)";
     }
 
     private static String literal(String value) {
@@ -46,8 +49,9 @@ public final class ChunkQueries {
         return sb.append(')').toString();
     }
 
-    private static String query(SnapshotChunk chunk, List<String> keyTypes, boolean literals) {
-        String from = "SELECT * FROM " + chunk.table().quoted();
+    private static String query(
+            SnapshotChunk chunk, List<String> keyTypes, boolean literals, String columns) {
+        String from = "SELECT " + columns + " FROM " + chunk.table().quoted();
         if (chunk.byPages()) {
             StringBuilder sql = new StringBuilder(from);
             sql.append(" WHERE ctid >= '(").append(chunk.fromPage()).append(",0)'::tid");

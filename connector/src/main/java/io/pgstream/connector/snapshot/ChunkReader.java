@@ -5,6 +5,7 @@ import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.pgoutput.ValueDecoder;
+import io.pgstream.connector.slot.Identifiers;
 import io.pgstream.connector.slot.TableId;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,13 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads snapshot chunks into {@link Operation#READ} events whose rows hold the same typed values
- * the stream gives: values are fetched in PostgreSQL's text form (pgjdbc's binary transfer off, the
- * replication session's DateStyle/IntervalStyle/bytea/float settings on) and decoded by the same
- * {@link ValueDecoder}.
+ * the stream gives, decoded by the same {@link ValueDecoder}: columns whose binary form decodes
+ * exactly like their text form ({@link ValueDecoder#binaryMatchesText}) travel in binary, the
+ * others as their text output ({@code column::text}, under the replication session's
+ * DateStyle/IntervalStyle/bytea/float settings).
  *
- * <p>Each chunk is one {@code COPY (SELECT ...) TO STDOUT} in its own read-only REPEATABLE READ
- * transaction, streamed (the server never waits for a fetch), without locks beyond the ACCESS SHARE
- * every SELECT takes.
+ * <p>Each chunk is one {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)} in its own read-only
+ * REPEATABLE READ transaction, streamed (the server never waits for a fetch), without locks beyond
+ * the ACCESS SHARE every SELECT takes.
  *
  * <p><b>The LSN of a chunk's events is a low watermark</b> {@code L}: every transaction whose
  * commit record lies before {@code L} is visible in the rows read. A sink that keeps, per key, the
@@ -53,7 +55,6 @@ public final class ChunkReader implements AutoCloseable {
 
     private final Connection connection;
     private final ValueDecoder values;
-    private final CopyTextFields fields = new CopyTextFields();
 
     public ChunkReader(PgConnectionConfig config) throws SQLException {
         Properties props = config.jdbcProperties();
@@ -84,15 +85,40 @@ public final class ChunkReader implements AutoCloseable {
             List<String> names = new ArrayList<>();
             List<Integer> oids = new ArrayList<>();
             columns(chunk.table(), names, oids);
+            ValueDecoder.BinaryColumn[] binary = new ValueDecoder.BinaryColumn[oids.size()];
+            StringBuilder select = new StringBuilder();
+            for (int i = 0; i < binary.length; i++) {
+                int oid = oids.get(i);
+                binary[i] = values.binaryMatchesText(oid) ? values.binaryColumn(oid) : null;
+                select.append(i == 0 ? "" : ", ")
+                        .append(Identifiers.quote(names.get(i)))
+                        .append(binary[i] != null ? "" : "::text");
+            }
             CopyOut copy =
                     connection
                             .unwrap(PGConnection.class)
                             .getCopyAPI()
-                            .copyOut(ChunkQueries.copy(chunk, keyTypes));
+                            .copyOut(ChunkQueries.copyBinary(chunk, keyTypes, select.toString()));
+            CopyBinaryRows rows = new CopyBinaryRows();
+            CopyBinaryRows.RowSink sink =
+                    (buf, offsets, lengths, fields) ->
+                            out.accept(
+                                    event(
+                                            chunk.table(),
+                                            buf,
+                                            offsets,
+                                            lengths,
+                                            names,
+                                            oids,
+                                            binary,
+                                            asOf));
             try {
-                byte[] line;
-                while ((line = copy.readFromCopy()) != null) {
-                    out.accept(event(chunk.table(), line, names, oids, asOf));
+                byte[] message;
+                while ((message = copy.readFromCopy()) != null) {
+                    rows.accept(message, sink);
+                }
+                if (!rows.ended() || rows.pending()) {
+                    throw new SQLException("COPY of " + chunk.id() + " ended mid-row");
                 }
             } finally {
                 if (copy.isActive()) {
@@ -246,17 +272,27 @@ public final class ChunkReader implements AutoCloseable {
     }
 
     private ChangeEvent event(
-            TableId table, byte[] line, List<String> names, List<Integer> oids, Lsn asOf) {
-        LinkedHashMap<String, Object> row = new LinkedHashMap<>();
-        // COPY (SELECT * ...) lists columns in attnum order, as names and oids do.
-        fields.split(
-                line,
-                (i, buf, off, len) ->
-                        row.put(
-                                names.get(i),
-                                buf == null
-                                        ? null
-                                        : values.decodeText(oids.get(i), buf, off, len)));
+            TableId table,
+            byte[] buf,
+            int[] offsets,
+            int[] lengths,
+            List<String> names,
+            List<Integer> oids,
+            ValueDecoder.BinaryColumn[] binary,
+            Lsn asOf) {
+        LinkedHashMap<String, Object> row = new LinkedHashMap<>(names.size() * 2);
+        for (int i = 0; i < names.size(); i++) {
+            Object value;
+            if (lengths[i] < 0) {
+                value = null;
+            } else if (binary[i] != null) {
+                value = binary[i].decode(buf, offsets[i], lengths[i]);
+            } else {
+                // text's binary form is its UTF-8 bytes: the column's text output.
+                value = values.decodeText(oids.get(i), buf, offsets[i], lengths[i]);
+            }
+            row.put(names.get(i), value);
+        }
         return ChangeEvent.builder(Operation.READ)
                 .table(table.schema(), table.table())
                 .ownedRow(row)
