@@ -19,11 +19,11 @@ import java.util.stream.Collectors;
  *
  * <p>A single integer key whose values are dense enough (at most {@link #MAX_SPREAD} key values per
  * row, by {@code pg_class.reltuples}) is split arithmetically instead: {@code min} and {@code max}
- * come from two index probes, the row count from the statistics scaled to the table's current size,
- * and the boundaries are every {@code chunkRows * spread} values. The ordered pass reads the whole
- * index before the first chunk can start (a second or more per million rows on a small machine);
- * the probes take milliseconds. Gaps make chunks smaller, clusters larger; an oversized chunk still
- * streams and spills like a large transaction.
+ * come from two index probes, the row count from {@link TableStatistics}, and the boundaries are
+ * every {@code chunkRows * spread} values. The ordered pass reads the whole index before the first
+ * chunk can start (a second or more per million rows on a small machine); the probes take
+ * milliseconds. Gaps make chunks smaller, clusters larger; an oversized chunk still streams and
+ * spills like a large transaction.
  *
  * <p>Planning takes no locks and reads no row twice; a chunk is read later by one query ({@link
  * ChunkQueries}).
@@ -142,19 +142,9 @@ public final class ChunkPlanner {
         String column = Identifiers.quote(key.columns().get(0));
         long min;
         long max;
-        double rows;
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "SELECT min("
-                                + column
-                                + "), max("
-                                + column
-                                + "), (SELECT CASE WHEN relpages > 0 THEN reltuples / relpages"
-                                + " * (pg_relation_size(oid) / current_setting('block_size')::int)"
-                                + " ELSE reltuples END FROM pg_class WHERE oid = ?::regclass)"
-                                + " FROM "
-                                + table.quoted())) {
-            ps.setString(1, table.quoted());
+                        "SELECT min(" + column + "), max(" + column + ") FROM " + table.quoted())) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 min = rs.getLong(1);
@@ -162,12 +152,11 @@ public final class ChunkPlanner {
                     return null; // empty: the ordered pass is free
                 }
                 max = rs.getLong(2);
-                rows = rs.getDouble(3);
             }
         }
         double values = (double) max - (double) min + 1;
-        // Rows per page times today's pages, as PostgreSQL's planner estimates: a table that grew
-        // since its last ANALYZE is not taken for its old size. Never analysed: -1, exact pass.
+        // Never analysed (-1): the exact ordered pass.
+        double rows = TableStatistics.estimatedRows(c, table);
         if (rows < 1 || values / rows > MAX_SPREAD) {
             return null;
         }

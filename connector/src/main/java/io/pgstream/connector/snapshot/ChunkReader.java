@@ -228,18 +228,12 @@ public final class ChunkReader implements AutoCloseable {
         }
     }
 
-    /** PostgreSQL's estimate of the table's rows ({@code reltuples}; -1 if never analysed). */
+    /** PostgreSQL's estimate of the table's rows ({@link TableStatistics}; -1 if unknown). */
     public long estimatedRows(TableId table) throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement(
-                        "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            } finally {
-                connection.commit();
-            }
+        try {
+            return TableStatistics.estimatedRows(connection, table);
+        } finally {
+            connection.commit();
         }
     }
 

@@ -2,6 +2,7 @@ package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.snapshot.TableStatistics;
 import io.pgstream.jobs.templates.JobConfig;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -72,15 +73,7 @@ final class BackfillProgress implements AutoCloseable {
         long total = 0;
         try (Connection c = source.connect()) {
             for (String t : job.source().tables()) {
-                try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT greatest(reltuples::bigint, 0) FROM pg_class"
-                                        + " WHERE oid = ?::regclass")) {
-                    ps.setString(1, TableId.parse(t).quoted());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        total += rs.next() ? rs.getLong(1) : 0;
-                    }
-                }
+                total += Math.max(0, TableStatistics.estimatedRows(c, TableId.parse(t)));
                 if (total == 0) {
                     try (PreparedStatement ps =
                                     c.prepareStatement(

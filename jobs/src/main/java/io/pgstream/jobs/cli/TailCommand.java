@@ -6,6 +6,7 @@ import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.format.ChangeEventJson;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
+import io.pgstream.connector.snapshot.TableStatistics;
 import io.pgstream.connector.source.PostgresSource;
 import io.pgstream.connector.source.PostgresSourceBuilder;
 import io.pgstream.connector.source.StartupMode;
@@ -216,14 +217,8 @@ final class TailCommand implements Callable<Integer> {
     }
 
     private long estimatedRows(String table) {
-        try (Connection c = connection.config().connect();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT reltuples::bigint FROM pg_class WHERE oid = ?::regclass")) {
-            ps.setString(1, TableId.parse(table).quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
+        try (Connection c = connection.config().connect()) {
+            return TableStatistics.estimatedRows(c, TableId.parse(table));
         } catch (SQLException | RuntimeException e) {
             return -1;
         }
