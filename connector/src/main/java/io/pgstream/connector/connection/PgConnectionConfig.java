@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -271,7 +271,21 @@ public final class PgConnectionConfig implements Serializable {
 
     /** Opens a regular (query) connection. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), jdbcProperties());
+        return connect(jdbcProperties());
+    }
+
+    /**
+     * Opens a connection with the given driver properties ({@link #jdbcProperties()} plus any
+     * more). Uses pgjdbc's driver directly, not {@code DriverManager}: {@code DriverManager} looks
+     * for drivers once per JVM, on the classpath it sees first, and on a Flink cluster pgjdbc lives
+     * in the job's own classloader, which it never searches ("No suitable driver found").
+     */
+    public Connection connect(Properties properties) throws SQLException {
+        Connection c = Pgjdbc.DRIVER.connect(jdbcUrl(), properties);
+        if (c == null) {
+            throw new SQLException("pgjdbc does not accept the URL " + jdbcUrl());
+        }
+        return c;
     }
 
     /** The DSN as a libpq URI with the password replaced by {@code ***}. */
@@ -286,6 +300,11 @@ public final class PgConnectionConfig implements Serializable {
                 + port
                 + "/"
                 + database;
+    }
+
+    /** pgjdbc's driver, created on first connect. */
+    private static final class Pgjdbc {
+        static final Driver DRIVER = new org.postgresql.Driver();
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
 import io.pgstream.connector.slot.TableId;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +62,7 @@ public final class ChunkReader implements AutoCloseable {
                 "options",
                 "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex"
                         + " -c extra_float_digits=3 -c standard_conforming_strings=on");
-        this.connection = DriverManager.getConnection(config.jdbcUrl(), props);
+        this.connection = config.connect(props);
         this.values = new ValueDecoder(CatalogTypes.load(connection));
         connection.setAutoCommit(false);
     }

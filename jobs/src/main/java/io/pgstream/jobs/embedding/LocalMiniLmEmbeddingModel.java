@@ -18,13 +18,15 @@ import java.util.List;
  * never closed ({@link #close()} does nothing): every parallel subtask in a task manager uses the
  * same session, which is thread-safe.
  *
- * <p><b>On a real Flink cluster</b> user code lives in a per-job classloader. After a job restart
- * in the same task manager a new classloader would load the native libraries again and fail with
- * "already loaded in another classloader". Put the langchain4j, {@code ai.djl} and {@code
- * com.microsoft.onnxruntime} jars in the cluster's {@code lib/} folder, or load those packages
- * parent-first: {@code classloader.parent-first-patterns.additional:
- * ai.djl.;ai.onnxruntime.;dev.langchain4j.model.embedding.onnx.} (MiniClusters and {@code pgstream}
- * runs use one classloader and are not affected).
+ * <p><b>On a real Flink cluster</b> user code lives in a per-job classloader. The next job in the
+ * same task manager (a resubmission after a cancel, a second sync job) gets a new classloader,
+ * whose copy of ONNX Runtime and the tokenizer cannot load their native libraries again ("Native
+ * Library ... already loaded in another classloader"); {@link #shared()} then fails with a message
+ * that says what to do: put the jars of {@code jobs/target/flink-lib} (ONNX Runtime, DJL and their
+ * dependencies) into the cluster's {@code lib/} folder and load those packages parent-first, {@code
+ * classloader.parent-first-patterns.additional: ai.onnxruntime.;ai.djl.}, so that every job uses
+ * the cluster's one copy ({@code StandaloneClusterITCase} runs two jobs in one task manager this
+ * way). MiniClusters and {@code pgstream} runs use one classloader and are not affected.
  */
 public final class LocalMiniLmEmbeddingModel implements EmbeddingModel {
 
@@ -39,9 +41,44 @@ public final class LocalMiniLmEmbeddingModel implements EmbeddingModel {
         this.model = model;
     }
 
-    /** The shared model, loaded on first call (about a second); thread-safe. */
+    /**
+     * The shared model, loaded on first call (about a second); thread-safe.
+     *
+     * @throws IllegalStateException when another classloader in this JVM (an earlier Flink job) has
+     *     loaded the model's native libraries, saying how to configure the cluster
+     */
     public static LocalMiniLmEmbeddingModel shared() {
-        return Holder.INSTANCE;
+        try {
+            return Holder.INSTANCE;
+        } catch (LinkageError e) {
+            if (nativeLibraryOfAnotherClassloader(e)) {
+                throw new IllegalStateException(
+                        "The local model cannot load its native libraries (ONNX Runtime, the"
+                                + " HuggingFace tokenizer): an earlier job in this JVM loaded them"
+                                + " in its own classloader, and a JVM loads a native library only"
+                                + " once. On a Flink cluster, put the jars of jobs/target/flink-lib"
+                                + " into Flink's lib/ folder and set"
+                                + " classloader.parent-first-patterns.additional:"
+                                + " ai.onnxruntime.;ai.djl. (README, \"On a Flink cluster\").",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether {@code error} (or a cause) is the JVM refusing a native library that another
+     * classloader loaded. A failed static initializer surfaces as {@code
+     * ExceptionInInitializerError} the first time and as {@code NoClassDefFoundError} after that,
+     * which carries the original error only as text, so messages are searched too.
+     */
+    static boolean nativeLibraryOfAnotherClassloader(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("already loaded in another classloader")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A serializable factory that hands out {@link #shared()} where the job runs. */

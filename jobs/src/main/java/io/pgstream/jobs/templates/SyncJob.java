@@ -30,9 +30,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * dead-letter table.
  *
  * <p>Runs with {@code pgstream sync --config job.yaml} on an embedded mini-cluster, or on any Flink
- * cluster: {@code flink run jobs/target/pgstream-jobs-flink.jar --config job.yaml} (the cluster's
- * checkpoint settings apply there; set a checkpoint interval on the cluster, since the slot only
- * advances on completed checkpoints).
+ * cluster: {@code flink run -d jobs/target/pgstream-jobs-flink.jar --config job.yaml} (the job file
+ * is read where {@code flink run} runs; the cluster's checkpoint settings apply, the job file's
+ * interval only when the cluster sets none, since the slot only advances on completed checkpoints;
+ * for {@code model: local} the cluster needs {@code jobs/target/flink-lib} in its {@code lib/}, see
+ * the README). {@code StandaloneClusterITCase} runs it so on a real multi-process cluster.
  */
 public final class SyncJob {
 

@@ -32,6 +32,30 @@ class LocalMiniLmEmbeddingModelTest {
         assertThat(model.embed(List.of())).isEmpty();
     }
 
+    @Test
+    void recognisesANativeLibraryLoadedByAnotherClassloader() {
+        String refused =
+                "Native Library /root/.djl.ai/tokenizers/libtokenizers.so already loaded in"
+                        + " another classloader";
+        // First attempt: the initializer's error with the JVM's error as its cause.
+        assertThat(
+                        LocalMiniLmEmbeddingModel.nativeLibraryOfAnotherClassloader(
+                                new ExceptionInInitializerError(new UnsatisfiedLinkError(refused))))
+                .isTrue();
+        // Later attempts: the JVM keeps only the text of the first error.
+        NoClassDefFoundError later =
+                new NoClassDefFoundError(
+                        "Could not initialize class LocalMiniLmEmbeddingModel$Holder");
+        later.initCause(
+                new ExceptionInInitializerError(
+                        "Exception java.lang.UnsatisfiedLinkError: " + refused));
+        assertThat(LocalMiniLmEmbeddingModel.nativeLibraryOfAnotherClassloader(later)).isTrue();
+        assertThat(
+                        LocalMiniLmEmbeddingModel.nativeLibraryOfAnotherClassloader(
+                                new UnsatisfiedLinkError("no onnxruntime in java.library.path")))
+                .isFalse();
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;

@@ -14,7 +14,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * The files users copy from: {@code examples/job.yaml} loads as a job, and {@code
  * docker-compose.yml} parses, runs PostgreSQL with logical replication, mounts the folders its
- * {@code flink run} line names, and names the job jar the build really produces.
+ * {@code flink run} line names, names the job jar the build really produces, and sets its Flink
+ * cluster up as {@code StandaloneClusterITCase} does (the model's jars in Flink's {@code lib/},
+ * loaded parent-first with the patterns of {@code flink-conf/config.yaml}).
  */
 class ExampleFilesTest {
 
@@ -42,19 +44,44 @@ class ExampleFilesTest {
         List<String> pgCommand =
                 (List<String>) ((Map<String, Object>) services.get("postgres")).get("command");
         assertThat(pgCommand).contains("wal_level=logical");
+        String parentFirst =
+                (String)
+                        ((Map<String, Object>)
+                                        ((Map<String, Object>)
+                                                        load("flink-conf/config.yaml")
+                                                                .get("classloader"))
+                                                .get("parent-first-patterns"))
+                                .get("additional");
         for (String flink : List.of("jobmanager", "taskmanager")) {
-            List<String> volumes =
-                    (List<String>) ((Map<String, Object>) services.get(flink)).get("volumes");
+            Map<String, Object> service = (Map<String, Object>) services.get(flink);
+            List<String> volumes = (List<String>) service.get("volumes");
             assertThat(volumes)
                     .contains("./jobs/target:/opt/pgstream/jars:ro")
-                    .contains("./examples:/opt/pgstream/examples:ro");
+                    .contains("./examples:/opt/pgstream/examples:ro")
+                    // the README's cluster set-up: flink-lib inside Flink's lib/, parent-first
+                    .contains("./jobs/target/flink-lib:/opt/flink/lib/pgstream:ro");
+            assertThat(
+                            (String)
+                                    ((Map<String, Object>) service.get("environment"))
+                                            .get("FLINK_PROPERTIES"))
+                    .contains(
+                            "classloader.parent-first-patterns.additional: " + parentFirst + "\n");
         }
+        assertThat(parentFirst).isEqualTo("ai.onnxruntime.;ai.djl.");
         assertThat(text)
-                .contains("flink run /opt/pgstream/jars/pgstream-jobs-flink.jar")
+                .contains("flink run -d /opt/pgstream/jars/pgstream-jobs-flink.jar")
                 .contains("--config /opt/pgstream/examples/job.yaml");
         assertThat(read("jobs/pom.xml"))
-                .contains("<outputFile>${project.build.directory}/pgstream-jobs-flink.jar");
+                .contains("<outputFile>${project.build.directory}/pgstream-jobs-flink.jar")
+                .contains(
+                        "<outputDirectory>${project.build.directory}/flink-lib</outputDirectory>");
         assertThat(Files.isRegularFile(ROOT.resolve("examples/job.yaml"))).isTrue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(String path) {
+        return (Map<String, Object>)
+                new Load(LoadSettings.builder().build()).loadFromString(read(path));
     }
 
     private static String read(String path) {

@@ -3,7 +3,6 @@ package io.pgstream.connector.source.reader;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,7 +56,7 @@ public final class PgjdbcReplicationStreamFactory implements ReplicationStreamFa
         long deadline = System.nanoTime() + slotBusyTimeout.toNanos();
         long backoffMs = 200;
         while (true) {
-            Connection conn = DriverManager.getConnection(connection.jdbcUrl(), properties());
+            Connection conn = connection.connect(properties());
             try {
                 int major = conn.getMetaData().getDatabaseMajorVersion();
                 int protocol = major >= 14 ? 2 : 1;
