@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -143,6 +145,19 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
                 ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getObject(1) : null;
         }
+    }
+
+    /** Returns the first two columns of a query's rows as a map, first column to second. */
+    public Map<String, String> queryMap(String sql) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     /** The repository's root, found by walking up to the folder holding {@code bin/pg-local}. */

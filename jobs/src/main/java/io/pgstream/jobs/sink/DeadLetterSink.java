@@ -1,7 +1,7 @@
 package io.pgstream.jobs.sink;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
-import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.connector.slot.TableId;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -10,10 +10,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Records rows the pipeline could not embed for good ({@link DeadLetter}) in a PostgreSQL table,
- * {@code pgstream_dead_letters} unless named otherwise, created when missing. Writes are committed
- * before every checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once the
- * source has acknowledged its change; a replay of the same letter is ignored (primary key {@code
- * (source_table, id, lsn)}).
+ * {@code public.pgstream_dead_letters} unless named otherwise, created when missing. Writes are
+ * committed before every checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once
+ * the source has acknowledged its change; a replay of the same letter is ignored (primary key
+ * {@code (source_table, id, lsn)}).
  *
  * <pre>{@code
  * deadLetters.sinkTo(new DeadLetterSink(db, DeadLetterSink.DEFAULT_TABLE)).name("dead letters");
@@ -22,18 +22,19 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 public final class DeadLetterSink implements Sink<DeadLetter> {
     private static final long serialVersionUID = 1L;
 
-    public static final String DEFAULT_TABLE = "pgstream_dead_letters";
+    public static final String DEFAULT_TABLE = "public.pgstream_dead_letters";
 
     private final PgConnectionConfig connection;
-    private final String table;
+    private final TableId table;
 
     /**
-     * @param table unqualified table name (created in the first schema of the search path)
+     * @param table {@code name} or {@code schema.name}, read as psql reads it ({@link
+     *     TableId#parse}); a name without a schema is in {@code public}
+     * @throws IllegalArgumentException naming {@code table} when it is not a table name
      */
     public DeadLetterSink(PgConnectionConfig connection, String table) {
         this.connection = Objects.requireNonNull(connection, "connection");
-        this.table = Objects.requireNonNull(table, "table");
-        Identifiers.quote(table);
+        this.table = TableId.parse(table);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.pgstream.jobs.sink;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
-import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.connector.slot.TableId;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +25,8 @@ final class DeadLetterWriter implements SinkWriter<DeadLetter> {
     private final String insert;
     private final List<DeadLetter> buffer = new ArrayList<>();
 
-    DeadLetterWriter(PgConnectionConfig db, String table) throws IOException {
-        String quoted = Identifiers.quote(table);
+    DeadLetterWriter(PgConnectionConfig db, TableId table) throws IOException {
+        String quoted = table.quoted();
         this.insert =
                 "INSERT INTO "
                         + quoted

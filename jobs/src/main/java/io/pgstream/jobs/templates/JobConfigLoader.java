@@ -1,7 +1,9 @@
 package io.pgstream.jobs.templates;
 
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.sink.DeadLetterSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,8 +60,12 @@ public final class JobConfigLoader {
                         cp.optionalString("dir", ".pgstream/checkpoints/" + source.slot()));
         cp.finish();
         int parallelism = root.integer("parallelism", 1, 1);
-        String deadLetters =
-                root.optionalString("dead-letter-table", "public.pgstream_dead_letters");
+        String deadLetters = root.optionalString("dead-letter-table", DeadLetterSink.DEFAULT_TABLE);
+        try {
+            TableId.parse(deadLetters);
+        } catch (IllegalArgumentException e) {
+            throw root.error("dead-letter-table", e.getMessage());
+        }
         root.finish();
         return new JobConfig(source, embedding, sink, checkpoint, parallelism, deadLetters);
     }

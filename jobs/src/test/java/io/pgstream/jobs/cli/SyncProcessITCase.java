@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,15 +57,7 @@ class SyncProcessITCase {
     }
 
     private static Map<String, String> query(String sql) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = PG.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return PG.queryMap(sql);
     }
 
     private static void awaitIndexEqualsTable(Process process, Path log) {

@@ -16,7 +16,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Dead letters reach their PostgreSQL table through a job; a replayed letter is kept once. */
+/**
+ * Dead letters reach their PostgreSQL table ({@code schema.name}) through a job; a replayed letter
+ * is kept once.
+ */
 class DeadLetterSinkITCase {
 
     @RegisterExtension
@@ -34,10 +37,11 @@ class DeadLetterSinkITCase {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
         DeadLetter a = DeadLetter.of("public.docs", "1", 10, "HTTP 400: bad input", "hello", t);
         DeadLetter b = DeadLetter.of("public.docs", "2", 11, "text over 512 tokens", null, t);
+        PG.execute("CREATE SCHEMA failed");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromData(TypeInformation.of(DeadLetter.class), a, b, a)
-                .sinkTo(new DeadLetterSink(PG.config(), "deadlettersink_letters"));
+                .sinkTo(new DeadLetterSink(PG.config(), "failed.letters"));
         env.execute("dead letters");
 
         List<String> rows = new ArrayList<>();
@@ -47,7 +51,7 @@ class DeadLetterSinkITCase {
                         s.executeQuery(
                                 "SELECT source_table, id, lsn, error, text,"
                                         + " extract(epoch from failed_at)::bigint"
-                                        + " FROM deadlettersink_letters ORDER BY id")) {
+                                        + " FROM failed.letters ORDER BY id")) {
             while (rs.next()) {
                 rows.add(
                         rs.getString(1)

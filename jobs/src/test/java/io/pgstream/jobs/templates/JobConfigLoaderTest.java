@@ -50,6 +50,7 @@ class JobConfigLoaderTest {
         assertThat(c.sink().table()).isEqualTo("public.documents_vectors");
         assertThat(c.checkpoint().interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.checkpoint().dir()).isEqualTo("/var/lib/pgstream/checkpoints");
+        assertThat(c.deadLetterTable()).isEqualTo("public.pgstream_dead_letters");
     }
 
     @Test
@@ -107,6 +108,9 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> parse("source: {dsn: 'postgresql://${NOPE}@h/db'}\n"))
                 .hasMessageContaining("${NOPE}, which is not set");
         assertThatThrownBy(() -> parse("a: [unclosed\n")).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "dead-letter-table: a.b.c\n"))
+                .hasMessageContaining(
+                        "job.yaml: dead-letter-table: Table name 'a.b.c' has 3 parts");
     }
 
     @Test

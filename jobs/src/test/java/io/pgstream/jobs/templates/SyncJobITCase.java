@@ -1,5 +1,6 @@
 package io.pgstream.jobs.templates;
 
+import static io.pgstream.jobs.templates.SyncJobHarness.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,74 +28,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SyncJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = SyncJobHarness.miniCluster();
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
+    private static final String EMBEDDING =
+            String.join("\n", "  template: \"{title}\\n\\n{body}\"", "  max-linger: 20ms");
+
     private static JobConfig config(String name) {
-        return config(
-                name,
-                String.join(
-                        "\n",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public." + name + "_vectors",
-                        "  batch-size: 200"));
+        return config(name, SyncJobHarness.pgvectorSink(name));
     }
 
     private static JobConfig config(String name, String sink) {
-        String yaml =
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + PG.config().redacted() + "'",
-                        "  tables: [public." + name + "]",
-                        "  slot: s_" + PG.config().database() + "_" + name,
-                        "  chunk-size: 500",
-                        "embedding:",
-                        "  template: \"{title}\\n\\n{body}\"",
-                        "  max-linger: 20ms",
-                        sink,
-                        "parallelism: 2",
-                        "");
-        return JobConfigLoader.parse(yaml, name + ".yaml", System::getenv);
+        return SyncJobHarness.config(PG, name, EMBEDDING, sink);
     }
 
-    private static JobClient start(JobConfig config) throws Exception {
-        VectorStores.prepare(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(300);
-        SyncJob.build(env, config);
-        return env.executeAsync("sync " + config.source().slot());
-    }
-
-    /** id → the text the row should be embedded as. */
     private static Map<String, String> table(String name) throws SQLException {
-        return query(
-                "SELECT id::text, coalesce(title, '') || E'\\n\\n' || coalesce(body, '') FROM "
-                        + name);
+        return SyncJobHarness.table(PG, name);
     }
 
-    /** id → the content stored in the index (chunk 0; chunking is off). */
     private static Map<String, String> index(String name) throws SQLException {
-        return query("SELECT id, content FROM " + name + "_vectors");
-    }
-
-    private static Map<String, String> query(String sql) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = PG.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return SyncJobHarness.index(PG, name);
     }
 
     private static void awaitIndexEqualsTable(String name) {

@@ -72,10 +72,15 @@ public final class TestingEmbeddingModel implements EmbeddingModel {
 
     /** The vector this model returns for {@code text}. */
     public static float[] vectorOf(String text) {
+        return vectorOf(text, DIMENSIONS);
+    }
+
+    /** A vector of {@code dimensions} values that is a pure function of {@code text}. */
+    public static float[] vectorOf(String text, int dimensions) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        float[] v = new float[DIMENSIONS];
+        float[] v = new float[dimensions];
         for (int i = 0; i < bytes.length; i++) {
-            v[i % DIMENSIONS] += bytes[i];
+            v[i % dimensions] += bytes[i];
         }
         v[0] += text.length();
         return v;

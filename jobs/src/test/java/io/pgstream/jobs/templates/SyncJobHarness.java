@@ -1,0 +1,82 @@
+package io.pgstream.jobs.templates;
+
+import io.pgstream.connector.testutils.PostgresExtension;
+import java.sql.SQLException;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/**
+ * Runs the sync job the way {@code pgstream sync} builds it ({@link VectorStores#prepare}, then
+ * {@link SyncJob#build}) on the test's MiniCluster, from a job file written for one source table
+ * {@code public.<name>} in the test's database. For ITCases of the whole job.
+ */
+final class SyncJobHarness {
+
+    private SyncJobHarness() {}
+
+    /** A MiniCluster with room for the job at parallelism 2 (one task manager, 4 slots). */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(4)
+                        .build());
+    }
+
+    /**
+     * The job file for table {@code public.<name>} with its own slot.
+     *
+     * @param embedding the {@code embedding:} section, indented lines without the header
+     * @param sink the {@code sink:} section, header included
+     */
+    static JobConfig config(PostgresExtension pg, String name, String embedding, String sink) {
+        String yaml =
+                String.join(
+                        "\n",
+                        "source:",
+                        "  dsn: '" + pg.config().redacted() + "'",
+                        "  tables: [public." + name + "]",
+                        "  slot: s_" + pg.config().database() + "_" + name,
+                        "  chunk-size: 500",
+                        "embedding:",
+                        embedding,
+                        sink,
+                        "parallelism: 2",
+                        "");
+        return JobConfigLoader.parse(yaml, name + ".yaml", System::getenv);
+    }
+
+    /** A pgvector sink writing {@code public.<name>_vectors}. */
+    static String pgvectorSink(String name) {
+        return String.join(
+                "\n",
+                "sink:",
+                "  type: pgvector",
+                "  table: public." + name + "_vectors",
+                "  batch-size: 200");
+    }
+
+    /** Prepares the index and starts the job, checkpointing every 300 ms. */
+    static JobClient start(JobConfig config) throws Exception {
+        VectorStores.prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(300);
+        SyncJob.build(env, config);
+        return env.executeAsync("sync " + config.source().slot());
+    }
+
+    /** id → the text a row of {@code public.<name>(id, title, body)} is embedded as. */
+    static Map<String, String> table(PostgresExtension pg, String name) throws SQLException {
+        return pg.queryMap(
+                "SELECT id::text, coalesce(title, '') || E'\\n\\n' || coalesce(body, '') FROM "
+                        + name);
+    }
+
+    /** id → the content stored in {@code public.<name>_vectors} (chunk 0; chunking is off). */
+    static Map<String, String> index(PostgresExtension pg, String name) throws SQLException {
+        return pg.queryMap("SELECT id, content FROM " + name + "_vectors");
+    }
+}
