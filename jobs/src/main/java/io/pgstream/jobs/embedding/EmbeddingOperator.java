@@ -676,7 +676,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                         + change.text().length()
                         + " characters is over embedding.max-text-chars="
                         + config.maxTextChars()
-                        + "; enable chunking (embedding.chunk.size) to embed long texts",
+                        + "; enable chunking (embedding.chunking.max-chars in the job file) to"
+                        + " embed long texts",
                 change.text(),
                 Instant.now());
     }

@@ -54,7 +54,8 @@ public record JobConfig(
             int maxAttempts,
             int maxConcurrentRequests,
             int chunkChars,
-            int chunkOverlapChars)
+            int chunkOverlapChars,
+            int maxTextChars)
             implements Serializable {
 
         /** Whether long texts are split into chunks (chunking.max-chars set). */

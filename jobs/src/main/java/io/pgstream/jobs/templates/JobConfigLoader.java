@@ -167,6 +167,7 @@ public final class JobConfigLoader {
         Duration timeout = n.duration("request-timeout", Duration.ofSeconds(30));
         int attempts = n.integer("max-attempts", 6, 1);
         int concurrent = n.integer("max-concurrent-requests", 4, 1);
+        int maxTextChars = n.integer("max-text-chars", 0, 0);
         ConfigNode chunking = n.section("chunking", false);
         int chunkChars = chunking.integer("max-chars", 0, 16);
         int overlap = chunking.integer("overlap-chars", chunkChars / 8, 0);
@@ -174,6 +175,11 @@ public final class JobConfigLoader {
             throw chunking.error("overlap-chars", "must be smaller than max-chars");
         }
         chunking.finish();
+        if (maxTextChars > 0 && chunkChars > 0) {
+            throw n.error(
+                    "max-text-chars",
+                    "applies only with chunking off (chunking splits long texts)");
+        }
         n.finish();
         return new JobConfig.Embedding(
                 model,
@@ -190,7 +196,8 @@ public final class JobConfigLoader {
                 attempts,
                 concurrent,
                 chunkChars,
-                overlap);
+                overlap,
+                maxTextChars);
     }
 
     private static JobConfig.Sink sink(ConfigNode n, String sourceDsn) {

@@ -34,7 +34,8 @@ public final class Models {
                 EmbeddingOperatorConfig.defaults()
                         .withBatchSize(e.batchSize())
                         .withMaxLinger(e.maxLinger())
-                        .withMaxInFlightBatches(e.maxInFlightBatches());
+                        .withMaxInFlightBatches(e.maxInFlightBatches())
+                        .withMaxTextChars(e.maxTextChars());
         if (e.chunking()) {
             c = c.withChunker(TextChunker.characters(e.chunkChars(), e.chunkOverlapChars()));
         }

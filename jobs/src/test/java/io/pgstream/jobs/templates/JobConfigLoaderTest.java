@@ -114,6 +114,24 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void maxTextCharsReachesTheOperatorAndExcludesChunking() {
+        JobConfig c =
+                parse(
+                        README_EXAMPLE.replace(
+                                "  model: local", "  model: local\n  max-text-chars: 4000"));
+        assertThat(c.embedding().maxTextChars()).isEqualTo(4000);
+        assertThat(Models.operator(c.embedding()).maxTextChars()).isEqualTo(4000);
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  model: local",
+                                                "  model: local\n  max-text-chars: 4000\n"
+                                                        + "  chunking: {max-chars: 1000}")))
+                .hasMessageContaining("embedding.max-text-chars: applies only with chunking off");
+    }
+
+    @Test
     void secretsFromTheEnvironmentNeverAppearInErrors() {
         assertThatThrownBy(
                         () ->
