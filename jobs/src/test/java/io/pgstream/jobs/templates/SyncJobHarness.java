@@ -2,7 +2,11 @@ package io.pgstream.jobs.templates;
 
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,12 +37,24 @@ final class SyncJobHarness {
      * @param sink the {@code sink:} section, header included
      */
     static JobConfig config(PostgresExtension pg, String name, String embedding, String sink) {
+        return config(pg, name, List.of(name), embedding, sink);
+    }
+
+    /**
+     * The job file for several tables of {@code public}, with the slot named after {@code name}.
+     */
+    static JobConfig config(
+            PostgresExtension pg, String name, List<String> tables, String embedding, String sink) {
         String yaml =
                 String.join(
                         "\n",
                         "source:",
                         "  dsn: '" + pg.config().redacted() + "'",
-                        "  tables: [public." + name + "]",
+                        "  tables: ["
+                                + tables.stream()
+                                        .map(t -> "public." + t)
+                                        .collect(Collectors.joining(", "))
+                                + "]",
                         "  slot: s_" + pg.config().database() + "_" + name,
                         "  chunk-size: 500",
                         "embedding:",
@@ -61,8 +77,19 @@ final class SyncJobHarness {
 
     /** Prepares the index and starts the job, checkpointing every 300 ms. */
     static JobClient start(JobConfig config) throws Exception {
+        return start(config, new Configuration());
+    }
+
+    /** As {@link #start(JobConfig)}, restoring from {@code savepoint}. */
+    static JobClient startFromSavepoint(JobConfig config, String savepoint) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        return start(config, conf);
+    }
+
+    private static JobClient start(JobConfig config, Configuration conf) throws Exception {
         VectorStores.prepare(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.enableCheckpointing(300);
         SyncJob.build(env, config);
         return env.executeAsync("sync " + config.source().slot());

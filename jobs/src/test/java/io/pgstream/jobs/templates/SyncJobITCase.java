@@ -7,18 +7,22 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sync job end to end on a MiniCluster, real PostgreSQL + pgvector and the real local model:
@@ -96,6 +100,59 @@ class SyncJobITCase {
             awaitIndexEqualsTable(t);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    /**
+     * The job file gains a table; the job restarts from a savepoint taken before: the new table's
+     * existing rows are backfilled, its changes streamed, and the old table is not read again.
+     */
+    @Test
+    void aTableAddedToTheJobFileIsBackfilledOnRestore(@TempDir Path savepoints) throws Exception {
+        for (String t : List.of("grow_a", "grow_b")) {
+            int first = t.endsWith("a") ? 1 : 1001;
+            PG.execute(
+                    "CREATE TABLE " + t + " (id int PRIMARY KEY, title text, body text)",
+                    "INSERT INTO "
+                            + t
+                            + " SELECT g, 'title ' || g, 'body ' || g FROM generate_series("
+                            + first
+                            + ", "
+                            + (first + 59)
+                            + ") g");
+        }
+        String sink = SyncJobHarness.pgvectorSink("grow");
+        JobClient first =
+                start(SyncJobHarness.config(PG, "grow", List.of("grow_a"), EMBEDDING, sink));
+        await().atMost(Duration.ofMinutes(3))
+                .untilAsserted(() -> assertThat(index("grow")).isEqualTo(table("grow_a")));
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+        PG.execute("UPDATE grow_b SET body = 'changed while stopped' WHERE id = 1001");
+        // Rows of grow_a that no change touches keep the LSN of the first job's snapshot.
+        Object snapshotLsn = PG.queryValue("SELECT max(lsn) FROM grow_vectors WHERE id = '5'");
+
+        JobClient second =
+                SyncJobHarness.startFromSavepoint(
+                        SyncJobHarness.config(
+                                PG, "grow", List.of("grow_a", "grow_b"), EMBEDDING, sink),
+                        savepoint);
+        try {
+            Map<String, String> both = new HashMap<>(table("grow_a"));
+            both.putAll(table("grow_b"));
+            await().atMost(Duration.ofMinutes(3))
+                    .untilAsserted(() -> assertThat(index("grow")).isEqualTo(both));
+            PG.execute("INSERT INTO grow_b VALUES (2000, 'streamed', 'after the backfill')");
+            both.put("2000", "streamed\n\nafter the backfill");
+            await().atMost(Duration.ofMinutes(2))
+                    .untilAsserted(() -> assertThat(index("grow")).isEqualTo(both));
+            assertThat(PG.queryValue("SELECT max(lsn) FROM grow_vectors WHERE id = '5'"))
+                    .as("grow_a was not read again")
+                    .isEqualTo(snapshotLsn);
+        } finally {
+            second.cancel().get();
         }
     }
 
