@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
@@ -75,6 +76,16 @@ public final class ChunkReader implements AutoCloseable {
      */
     public Lsn read(SnapshotChunk chunk, List<String> keyTypes, Consumer<ChangeEvent> out)
             throws SQLException {
+        return readMeasured(chunk, keyTypes, (event, bytes) -> out.accept(event));
+    }
+
+    /**
+     * Reads one chunk, handing each row to {@code out} with its size on the wire (what the stream's
+     * buffers count memory by).
+     */
+    public Lsn readMeasured(
+            SnapshotChunk chunk, List<String> keyTypes, ObjIntConsumer<ChangeEvent> out)
+            throws SQLException {
         Lsn lowWatermark = lowWatermark(chunk);
         try {
             try (Statement s = connection.createStatement()) {
@@ -110,7 +121,8 @@ public final class ChunkReader implements AutoCloseable {
                                             names,
                                             oids,
                                             binary,
-                                            asOf));
+                                            asOf),
+                                    wireBytes(lengths, fields));
             try {
                 byte[] message;
                 while ((message = copy.readFromCopy()) != null) {
@@ -262,6 +274,14 @@ public final class ChunkReader implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static int wireBytes(int[] lengths, int fields) {
+        int bytes = 2;
+        for (int i = 0; i < fields; i++) {
+            bytes += 4 + Math.max(0, lengths[i]);
+        }
+        return bytes;
     }
 
     private ChangeEvent event(

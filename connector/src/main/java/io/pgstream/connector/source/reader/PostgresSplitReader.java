@@ -155,11 +155,13 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
             }
             long[] rows = {0};
             Lsn asOf =
-                    chunkReader.read(
+                    chunkReader.readMeasured(
                             split.chunk(),
                             split.keyTypes(),
-                            e -> {
-                                buffer.append(0, e, 64);
+                            (e, bytes) -> {
+                                // Counted like a streamed change of that size: a chunk far larger
+                                // than planned (clustered keys) spills instead of filling the heap.
+                                buffer.append(0, e, bytes);
                                 rows[0]++;
                             });
             String table = split.chunk().table().toString();
