@@ -82,17 +82,34 @@ public final class ChunkPlanner {
         }
     }
 
-    /** The table's chunks, in key (or page) order. */
-    public List<SnapshotChunk> plan(Connection c, TableId table, TableKey key) throws SQLException {
-        return key.isEmpty() ? byPages(c, table) : byKey(c, table, key);
+    /**
+     * A table's chunks, in key (or page) order, and its estimated row count: exact after the
+     * ordered pass (it counts every row anyway), else {@link TableStatistics}; -1 when unknown.
+     */
+    public record TablePlan(List<SnapshotChunk> chunks, long estimatedRows) {
+        public TablePlan {
+            chunks = List.copyOf(chunks);
+        }
     }
 
-    private List<SnapshotChunk> byKey(Connection c, TableId table, TableKey key)
-            throws SQLException {
+    /** The table's chunks, in key (or page) order. */
+    public List<SnapshotChunk> plan(Connection c, TableId table, TableKey key) throws SQLException {
+        return planTable(c, table, key).chunks();
+    }
+
+    /** The table's chunks and row estimate. */
+    public TablePlan planTable(Connection c, TableId table, TableKey key) throws SQLException {
+        if (key.isEmpty()) {
+            return new TablePlan(byPages(c, table), TableStatistics.estimatedRows(c, table));
+        }
+        return byKey(c, table, key);
+    }
+
+    private TablePlan byKey(Connection c, TableId table, TableKey key) throws SQLException {
         if (key.columns().size() == 1 && INTEGER_TYPES.contains(key.types().get(0))) {
             List<SnapshotChunk> even = byIntegerRange(c, table, key);
             if (even != null) {
-                return even;
+                return new TablePlan(even, TableStatistics.estimatedRows(c, table));
             }
         }
         String columns =
@@ -104,22 +121,31 @@ public final class ChunkPlanner {
         String sql =
                 "SELECT "
                         + asText
-                        + " FROM (SELECT "
+                        + ", pgstream_rn, pgstream_n FROM (SELECT "
                         + columns
                         + ", row_number() OVER (ORDER BY "
                         + columns
-                        + ") AS pgstream_rn FROM "
+                        + ") AS pgstream_rn, count(*) OVER () AS pgstream_n FROM "
                         + table.quoted()
                         // Ordered by the row number: ORDER BY a column name would pick the
-                        // text-cast output column of that name and sort 12003 before 3003.
-                        + ") s WHERE pgstream_rn % ? = 1 AND pgstream_rn > 1 ORDER BY pgstream_rn";
+                        // text-cast output column of that name and sort 12003 before 3003. The
+                        // last row comes too, for the count.
+                        + ") s WHERE (pgstream_rn % ? = 1 AND pgstream_rn > 1)"
+                        + " OR pgstream_rn = pgstream_n ORDER BY pgstream_rn";
         List<List<String>> boundaries = new ArrayList<>();
+        long rows = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, chunkRows);
             try (ResultSet rs = ps.executeQuery()) {
+                int n = key.columns().size();
                 while (rs.next()) {
+                    long rn = rs.getLong(n + 1);
+                    rows = rs.getLong(n + 2);
+                    if (rn % chunkRows != 1 || rn == 1) {
+                        continue; // the last row, there for the count only
+                    }
                     List<String> bound = new ArrayList<>();
-                    for (int i = 1; i <= key.columns().size(); i++) {
+                    for (int i = 1; i <= n; i++) {
                         bound.add(rs.getString(i));
                     }
                     boundaries.add(bound);
@@ -133,7 +159,7 @@ public final class ChunkPlanner {
             lower = upper;
         }
         chunks.add(new SnapshotChunk(table, chunks.size(), key.columns(), lower, null, 0, 0));
-        return chunks;
+        return new TablePlan(chunks, rows);
     }
 
     /** Arithmetic boundaries between min and max, or null when the keys are too sparse. */

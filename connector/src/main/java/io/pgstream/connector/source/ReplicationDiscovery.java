@@ -155,10 +155,15 @@ final class ReplicationDiscovery implements SplitDiscovery {
                         continue;
                     }
                     ChunkPlanner.TableKey key = ChunkPlanner.key(c, table);
-                    for (SnapshotChunk chunk : planner.plan(c, table, key)) {
+                    ChunkPlanner.TablePlan plan = planner.planTable(c, table, key);
+                    for (SnapshotChunk chunk : plan.chunks()) {
                         chunks.add(
                                 PostgresSplit.snapshot(
-                                        spec.slot(), spec.publication(), chunk, key.types()));
+                                        spec.slot(),
+                                        spec.publication(),
+                                        chunk,
+                                        key.types(),
+                                        plan.estimatedRows()));
                     }
                 }
             }

@@ -75,6 +75,13 @@ class ChunkPlannerITCase {
         assertThat(chunks.get(0).upper()).containsExactly("3003");
         assertThat(chunks.get(9).upper()).isNull();
         assertThat(chunks).extracting(SnapshotChunk::id).doesNotHaveDuplicates();
+        try (Connection c = PG.connect()) {
+            TableId id = TableId.parse("ints");
+            assertThat(new ChunkPlanner(1000).planTable(c, id, ChunkPlanner.key(c, id)))
+                    .as("the table's rows, counted or estimated")
+                    .extracting(ChunkPlanner.TablePlan::estimatedRows)
+                    .isEqualTo(10_000L);
+        }
     }
 
     @Test

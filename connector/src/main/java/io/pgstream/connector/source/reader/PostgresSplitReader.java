@@ -166,7 +166,11 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
                             });
             String table = split.chunk().table().toString();
             if (!estimates.containsKey(table)) {
-                estimates.put(table, chunkReader.estimatedRows(split.chunk().table()));
+                // The planner's count (exact after an ordered pass), else the statistics'.
+                long planned = split.tableRowsEstimate();
+                estimates.put(
+                        table,
+                        planned >= 0 ? planned : chunkReader.estimatedRows(split.chunk().table()));
             }
             metrics.snapshotRowsRead(table, rows[0], estimates.get(table));
             metrics.transactionBuffered();

@@ -24,13 +24,14 @@ public final class PostgresSplit implements SourceSplit {
     private final StoppingPosition stop;
     private final SnapshotChunk chunk;
     private final List<String> keyTypes;
+    private final long tableRowsEstimate;
 
     public PostgresSplit(
             String slotName,
             String publicationName,
             StartingPosition start,
             StoppingPosition stop) {
-        this(slotName, publicationName, start, stop, null, List.of());
+        this(slotName, publicationName, start, stop, null, List.of(), -1);
     }
 
     private PostgresSplit(
@@ -39,13 +40,15 @@ public final class PostgresSplit implements SourceSplit {
             StartingPosition start,
             StoppingPosition stop,
             SnapshotChunk chunk,
-            List<String> keyTypes) {
+            List<String> keyTypes,
+            long tableRowsEstimate) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.publicationName = Objects.requireNonNull(publicationName, "publicationName");
         this.start = Objects.requireNonNull(start, "start");
         this.stop = Objects.requireNonNull(stop, "stop");
         this.chunk = chunk;
         this.keyTypes = List.copyOf(keyTypes);
+        this.tableRowsEstimate = tableRowsEstimate;
     }
 
     /**
@@ -54,13 +57,32 @@ public final class PostgresSplit implements SourceSplit {
      */
     public static PostgresSplit snapshot(
             String slotName, String publicationName, SnapshotChunk chunk, List<String> keyTypes) {
+        return snapshot(slotName, publicationName, chunk, keyTypes, -1);
+    }
+
+    /**
+     * As {@link #snapshot(String, String, SnapshotChunk, List)}, with the planner's estimate of the
+     * whole table's rows (-1 when unknown), which the snapshot progress metrics report.
+     */
+    public static PostgresSplit snapshot(
+            String slotName,
+            String publicationName,
+            SnapshotChunk chunk,
+            List<String> keyTypes,
+            long tableRowsEstimate) {
         return new PostgresSplit(
                 slotName,
                 publicationName,
                 StartingPosition.fromSlot(),
                 StoppingPosition.never(),
                 Objects.requireNonNull(chunk, "chunk"),
-                keyTypes);
+                keyTypes,
+                tableRowsEstimate);
+    }
+
+    /** For a snapshot chunk, the planner's estimate of its table's rows; -1 when unknown. */
+    public long tableRowsEstimate() {
+        return tableRowsEstimate;
     }
 
     /**
@@ -111,12 +133,14 @@ public final class PostgresSplit implements SourceSplit {
                 StartingPosition.afterCommit(commitLsn),
                 stop,
                 chunk,
-                keyTypes);
+                keyTypes,
+                tableRowsEstimate);
     }
 
     /** A copy with another stopping position (the enumerator resolves "current WAL end"). */
     public PostgresSplit withStop(StoppingPosition newStop) {
-        return new PostgresSplit(slotName, publicationName, start, newStop, chunk, keyTypes);
+        return new PostgresSplit(
+                slotName, publicationName, start, newStop, chunk, keyTypes, tableRowsEstimate);
     }
 
     @Override
@@ -130,7 +154,8 @@ public final class PostgresSplit implements SourceSplit {
                 && start.equals(that.start)
                 && stop.equals(that.stop)
                 && Objects.equals(chunk, that.chunk)
-                && keyTypes.equals(that.keyTypes);
+                && keyTypes.equals(that.keyTypes)
+                && tableRowsEstimate == that.tableRowsEstimate;
     }
 
     @Override

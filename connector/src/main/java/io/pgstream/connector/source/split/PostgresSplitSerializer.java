@@ -20,14 +20,16 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Version 1: slot name, publication name, start (0 = from slot, 1 = after commit + LSN), stop (0
  * = never, 1 = at LSN + LSN, 2 = current WAL end). Version 2 appends a kind byte: 0 = the slot's
  * stream, 1 = a snapshot chunk (schema, table, index, key columns, lower and upper bound each
- * absent or a list of texts, first and last page, key types). A new field means a new version; old
- * versions stay readable (see the backward-compatibility test and its stored bytes).
+ * absent or a list of texts, first and last page, key types). Version 3 appends, for a chunk, the
+ * planner's estimate of its table's rows. A new field means a new version; old versions stay
+ * readable (see the backward-compatibility test and its stored bytes).
  */
 public final class PostgresSplitSerializer implements SimpleVersionedSerializer<PostgresSplit> {
 
     public static final int VERSION_1 = 1;
     public static final int VERSION_2 = 2;
-    public static final int CURRENT_VERSION = VERSION_2;
+    public static final int VERSION_3 = 3;
+    public static final int CURRENT_VERSION = VERSION_3;
 
     public static final PostgresSplitSerializer INSTANCE = new PostgresSplitSerializer();
 
@@ -79,6 +81,7 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
         out.writeLong(chunk.fromPage());
         out.writeLong(chunk.toPage());
         writeList(split.keyTypes(), out);
+        out.writeLong(split.tableRowsEstimate());
     }
 
     private static void writeList(List<String> values, DataOutputStream out) throws IOException {
@@ -118,9 +121,10 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
                     return readV1(in);
                 }
             case VERSION_2:
+            case VERSION_3:
                 try (DataInputStream in =
                         new DataInputStream(new ByteArrayInputStream(serialized))) {
-                    return readV2(in);
+                    return readV2(in, version);
                 }
             default:
                 throw new IOException(
@@ -132,7 +136,8 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
         }
     }
 
-    static PostgresSplit readV2(DataInputStream in) throws IOException {
+    /** Versions 2 and 3; 3 appends the table's row estimate to a chunk. */
+    static PostgresSplit readV2(DataInputStream in, int version) throws IOException {
         PostgresSplit stream = readV1(in);
         int kind = in.readUnsignedByte();
         if (kind == 0) {
@@ -149,11 +154,13 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
         long fromPage = in.readLong();
         long toPage = in.readLong();
         List<String> keyTypes = readList(in);
+        long estimate = version >= VERSION_3 ? in.readLong() : -1;
         return PostgresSplit.snapshot(
                 stream.slotName(),
                 stream.publicationName(),
                 new SnapshotChunk(table, index, keyColumns, lower, upper, fromPage, toPage),
-                keyTypes);
+                keyTypes,
+                estimate);
     }
 
     static PostgresSplit readV1(DataInputStream in) throws IOException {

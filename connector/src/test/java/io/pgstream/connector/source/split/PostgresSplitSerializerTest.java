@@ -66,10 +66,12 @@ class PostgresSplitSerializerTest {
                                 "slot_a",
                                 "pub_a",
                                 new SnapshotChunk(table, 0, List.of(), null, null, 40, -1),
-                                List.of()))) {
+                                List.of(),
+                                123_456L))) {
             PostgresSplit back =
                     serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
             assertThat(back).isEqualTo(split);
+            assertThat(back.tableRowsEstimate()).isEqualTo(split.tableRowsEstimate());
             assertThat(back.splitId()).startsWith("snapshot/").isEqualTo(split.splitId());
         }
     }
