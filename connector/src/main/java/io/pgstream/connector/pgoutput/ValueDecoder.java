@@ -58,8 +58,12 @@ public final class ValueDecoder {
 
     /** Decodes a value in PostgreSQL's binary send form. */
     public Object decodeBinary(int typeOid, byte[] buf, int offset, int length) {
+        return decodeBinary(typeOid, types.kind(typeOid), buf, offset, length);
+    }
+
+    private Object decodeBinary(int typeOid, ValueKind kind, byte[] buf, int offset, int length) {
         try {
-            return fromBinary(typeOid, buf, offset, length);
+            return fromBinary(typeOid, kind, buf, offset, length);
         } catch (RuntimeException e) {
             throw new PgOutputException(
                     "cannot decode binary value of type "
@@ -95,20 +99,7 @@ public final class ValueDecoder {
      */
     public BinaryColumn binaryColumn(int typeOid) {
         ValueKind kind = types.kind(typeOid);
-        return (buf, offset, length) -> {
-            try {
-                return fromBinary(typeOid, kind, buf, offset, length);
-            } catch (RuntimeException e) {
-                throw new PgOutputException(
-                        "cannot decode binary value of type "
-                                + types.describe(typeOid)
-                                + " ("
-                                + length
-                                + " bytes): "
-                                + e,
-                        e);
-            }
-        };
+        return (buf, offset, length) -> decodeBinary(typeOid, kind, buf, offset, length);
     }
 
     /** Decodes values of one type in binary send form; see {@link #binaryColumn}. */

@@ -1,6 +1,7 @@
 package io.pgstream.connector.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.event.ChangeEvent;
@@ -9,9 +10,6 @@ import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchem
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -54,16 +53,21 @@ class AddedTableSnapshotITCase {
         return "added_" + PG.config().database();
     }
 
+    private static String droppedSlot() {
+        return "dropped_" + PG.config().database();
+    }
+
     private static JobClient start(
-            Configuration conf, QueueSink<ChangeEvent> sink, String... tables) throws Exception {
+            Configuration conf, QueueSink<ChangeEvent> sink, String slot, String... tables)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(500);
         PostgresSource<ChangeEvent> source =
                 PostgresSource.<ChangeEvent>builder()
                         .connection(PG.config())
-                        .slotName(slot())
-                        .publicationName(slot() + "_pub")
+                        .slotName(slot)
+                        .publicationName(slot + "_pub")
                         .tables(tables)
                         .snapshotChunkRows(1000)
                         .deserializer(ChangeEventDeserializationSchema.changeEvents())
@@ -90,7 +94,7 @@ class AddedTableSnapshotITCase {
                 "INSERT INTO a SELECT g, 'a' || g FROM generate_series(1, 3000) g",
                 "INSERT INTO b SELECT g, 'b' || g FROM generate_series(1, 5000) g");
         QueueSink<ChangeEvent> sink = QueueSink.named(slot());
-        JobClient first = start(new Configuration(), sink, "public.a");
+        JobClient first = start(new Configuration(), sink, slot(), "public.a");
         // After a's snapshot, so the slot exists: -1 must come through the stream.
         await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 3000);
         PG.execute("INSERT INTO a VALUES (-1, 's1')");
@@ -110,7 +114,7 @@ class AddedTableSnapshotITCase {
 
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        JobClient second = start(restore, sink, "public.a", "public.b");
+        JobClient second = start(restore, sink, slot(), "public.a", "public.b");
         try {
             // Changes to b stream from the moment the restored job has put b in the publication.
             await().atMost(Duration.ofSeconds(60))
@@ -168,7 +172,41 @@ class AddedTableSnapshotITCase {
                                 .toList())
                 .as("a's stream resumes where the savepoint left it")
                 .containsExactly(-2, -3);
-        assertThat(replay(afterRestore, "b")).isEqualTo(table("b"));
+        assertThat(replay(afterRestore, "b")).isEqualTo(PG.queryMap("SELECT id, v FROM b"));
+    }
+
+    /**
+     * A restore whose slot was dropped meanwhile fails with a clear error rather than letting the
+     * setup create a new slot, which would silently skip the changes in between.
+     */
+    @Test
+    void aRestoreWhoseSlotWasDroppedFailsInsteadOfSkippingChanges(@TempDir Path savepoints)
+            throws Exception {
+        PG.execute(
+                "CREATE TABLE c (id int PRIMARY KEY, v text)",
+                "INSERT INTO c SELECT g, 'c' || g FROM generate_series(1, 100) g");
+        QueueSink<ChangeEvent> sink = QueueSink.named(droppedSlot());
+        JobClient first = start(new Configuration(), sink, droppedSlot(), "public.c");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 100);
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+        PG.execute("SELECT pg_drop_replication_slot('" + droppedSlot() + "')");
+
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient second = start(restore, sink, droppedSlot(), "public.c");
+        assertThatThrownBy(() -> second.getJobExecutionResult().get(60, TimeUnit.SECONDS))
+                .hasStackTraceContaining(
+                        "Replication slot '" + droppedSlot() + "' no longer exists");
+        assertThat(
+                        PG.queryValue(
+                                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                                        + droppedSlot()
+                                        + "'"))
+                .as("no new slot")
+                .isEqualTo(0L);
     }
 
     /** Throws the job's failure, if it has ended: a condition that waits for it never will. */
@@ -195,30 +233,18 @@ class AddedTableSnapshotITCase {
     }
 
     /** Applies {@code table}'s events by primary key {@code id}, as an upserting sink would. */
-    private static Map<Integer, String> replay(List<ChangeEvent> events, String table) {
-        Map<Integer, String> state = new HashMap<>();
+    private static Map<String, String> replay(List<ChangeEvent> events, String table) {
+        Map<String, String> state = new HashMap<>();
         for (ChangeEvent e : events) {
             if (!e.table().equals(table)) {
                 continue;
             }
             if (e.operation() == Operation.DELETE) {
-                state.remove((Integer) e.oldRow().get("id"));
+                state.remove(String.valueOf(e.oldRow().get("id")));
             } else {
-                state.put((Integer) e.row().get("id"), (String) e.row().get("v"));
+                state.put(String.valueOf(e.row().get("id")), (String) e.row().get("v"));
             }
         }
         return state;
-    }
-
-    private static Map<Integer, String> table(String name) throws Exception {
-        Map<Integer, String> rows = new HashMap<>();
-        try (Connection c = PG.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, v FROM " + name)) {
-            while (rs.next()) {
-                rows.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return rows;
     }
 }

@@ -5,6 +5,7 @@ import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.jobs.templates.CheckpointLocator;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
+import io.pgstream.jobs.templates.StartupChoice;
 import io.pgstream.jobs.templates.SyncJob;
 import io.pgstream.jobs.templates.VectorStores;
 import java.io.PrintWriter;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -64,9 +66,29 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No backfill progress line on stderr.")
     boolean noProgress;
 
+    @Option(
+            names = "--startup-mode",
+            paramLabel = "<mode>",
+            description =
+                    "Overrides source.startup-mode: initial, latest, snapshot-only or lsn:X/Y."
+                            + " A run that resumes from a checkpoint continues from there.")
+    String startupMode;
+
     @Override
     public Integer call() throws Exception {
+        StartupChoice choice = null;
+        if (startupMode != null) {
+            try {
+                choice = StartupChoice.parse(startupMode);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "invalid --startup-mode: " + e.getMessage());
+            }
+        }
         JobConfig job = JobConfigLoader.load(config);
+        if (choice != null) {
+            job = job.withStartup(choice);
+        }
         run(job, webUiPort, !noProgress, spec.commandLine().getErr());
         return 0;
     }

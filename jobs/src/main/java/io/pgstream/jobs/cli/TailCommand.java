@@ -11,6 +11,7 @@ import io.pgstream.connector.source.PostgresSource;
 import io.pgstream.connector.source.PostgresSourceBuilder;
 import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.jobs.templates.StartupChoice;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,7 +89,7 @@ final class TailCommand implements Callable<Integer> {
             defaultValue = "initial",
             description =
                     "initial (existing rows as read events, then changes), latest (changes"
-                            + " only), snapshot_only, or lsn:X/Y (changes committed from X/Y"
+                            + " only), snapshot-only, or lsn:X/Y (changes committed from X/Y"
                             + " on); default: ${DEFAULT-VALUE}")
     String startupModeText;
 
@@ -121,24 +122,14 @@ final class TailCommand implements Callable<Integer> {
                         spec.commandLine(), "invalid --table: " + e.getMessage());
             }
         }
-        Lsn startLsn = null;
-        String mode = startupModeText.trim().toLowerCase(java.util.Locale.ROOT);
+        Lsn startLsn;
         try {
-            if (mode.startsWith("lsn:")) {
-                startLsn = Lsn.parse(startupModeText.trim().substring(4).toUpperCase());
-                startupMode = StartupMode.LSN;
-            } else {
-                startupMode = StartupMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
-                if (startupMode == StartupMode.LSN) {
-                    throw new IllegalArgumentException("give the position: lsn:X/Y");
-                }
-            }
+            StartupChoice choice = StartupChoice.parse(startupModeText);
+            startupMode = choice.mode();
+            startLsn = choice.lsn();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(
-                    spec.commandLine(),
-                    "invalid --startup-mode '"
-                            + startupModeText
-                            + "': initial, latest, snapshot_only or lsn:X/Y");
+                    spec.commandLine(), "invalid --startup-mode: " + e.getMessage());
         }
         if (maxEvents != null && maxEvents <= 0) {
             throw new ParameterException(spec.commandLine(), "--max-events must be positive");

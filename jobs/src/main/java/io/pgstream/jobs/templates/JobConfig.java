@@ -20,6 +20,17 @@ public record JobConfig(
         String deadLetterTable)
         implements Serializable {
 
+    /** This job with another startup mode (the command line overrides the job file). */
+    public JobConfig withStartup(StartupChoice startup) {
+        return new JobConfig(
+                source.withStartup(startup),
+                embedding,
+                sink,
+                checkpoint,
+                parallelism,
+                deadLetterTable);
+    }
+
     /** {@code source:} where the rows come from. */
     public record Source(
             String dsn,
@@ -30,7 +41,21 @@ public record JobConfig(
             Lsn startLsn,
             int chunkSize,
             Duration heartbeat)
-            implements Serializable {}
+            implements Serializable {
+
+        /** This source with another startup mode (the command line overrides the job file). */
+        public Source withStartup(StartupChoice startup) {
+            return new Source(
+                    dsn,
+                    tables,
+                    slot,
+                    publication,
+                    startup.mode(),
+                    startup.lsn(),
+                    chunkSize,
+                    heartbeat);
+        }
+    }
 
     /** {@code embedding.model:} which model embeds. */
     public enum Model {

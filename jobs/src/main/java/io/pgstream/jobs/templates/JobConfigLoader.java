@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.snakeyaml.engine.v2.api.Load;
@@ -83,31 +82,14 @@ public final class JobConfigLoader {
         List<String> tables = n.stringList("tables", true);
         String slot = n.optionalString("slot", "pgstream_sync");
         String publication = n.optionalString("publication", slot + "_pub");
-        String mode = n.optionalString("startup-mode", "initial").trim();
-        StartupMode startupMode;
-        Lsn startLsn = null;
-        if (mode.toLowerCase(Locale.ROOT).startsWith("lsn:")) {
-            startupMode = StartupMode.LSN;
-            try {
-                startLsn = Lsn.parse(mode.substring(4).trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw n.error(
-                        "startup-mode", "'" + mode + "' is not lsn:X/Y (hex), e.g. lsn:0/16B3748");
-            }
-        } else {
-            startupMode =
-                    switch (mode.toLowerCase(Locale.ROOT)) {
-                        case "initial" -> StartupMode.INITIAL;
-                        case "latest" -> StartupMode.LATEST;
-                        case "snapshot-only" -> StartupMode.SNAPSHOT_ONLY;
-                        default ->
-                                throw n.error(
-                                        "startup-mode",
-                                        "unknown value '"
-                                                + mode
-                                                + "'; allowed: initial, latest, snapshot-only, lsn:X/Y");
-                    };
+        StartupChoice startup;
+        try {
+            startup = StartupChoice.parse(n.optionalString("startup-mode", "initial"));
+        } catch (IllegalArgumentException e) {
+            throw n.error("startup-mode", e.getMessage());
         }
+        StartupMode startupMode = startup.mode();
+        Lsn startLsn = startup.lsn();
         int chunkSize = n.integer("chunk-size", 8192, 1);
         Duration heartbeat = n.has("heartbeat") ? n.duration("heartbeat", null) : null;
         n.finish();

@@ -52,10 +52,15 @@ class PgstreamCliTest {
                 .isEqualTo(1);
         assertThat(err())
                 .startsWith(
-                        "pgstream: error: invalid --startup-mode 'sometimes': initial, latest,"
-                                + " snapshot_only or lsn:X/Y");
+                        "pgstream: error: invalid --startup-mode: unknown value 'sometimes';"
+                                + " allowed: initial, latest, snapshot-only, lsn:X/Y");
         assertThat(run("tail", "--dsn", "postgresql://u@h/db", "--startup-mode", "lsn:nope"))
                 .isEqualTo(1);
+        // sync takes the same values, and refuses before it reads anything from its job file.
+        err.reset();
+        assertThat(run("sync", "--config", "missing.yaml", "--startup-mode", "sometimes"))
+                .isEqualTo(1);
+        assertThat(err()).startsWith("pgstream: error: invalid --startup-mode: unknown value");
     }
 
     @Test
