@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -300,6 +301,25 @@ public final class PgConnectionConfig implements Serializable {
                 + port
                 + "/"
                 + database;
+    }
+
+    /**
+     * Deregisters the pgjdbc drivers that {@code loader} loaded. pgjdbc registers itself with
+     * {@code DriverManager} (a JVM-wide list) when its class loads; on a Flink cluster that class
+     * is in the job's classloader, which that registration would keep alive, with every class of
+     * the job, after the job ends. Flink calls this when it releases the classloader ({@code
+     * PgjdbcRelease}); drivers of any other loader (the application's, in a MiniCluster) stay.
+     */
+    public static void deregisterDriversOf(ClassLoader loader) {
+        for (Driver d : Collections.list(DriverManager.getDrivers())) {
+            if (d.getClass().getClassLoader() == loader) {
+                try {
+                    DriverManager.deregisterDriver(d);
+                } catch (SQLException | SecurityException e) {
+                    // Best effort: the worst case is the leak this avoids.
+                }
+            }
+        }
     }
 
     /** pgjdbc's driver, created on first connect. */

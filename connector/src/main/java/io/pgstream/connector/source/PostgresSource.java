@@ -1,6 +1,7 @@
 package io.pgstream.connector.source;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.connection.PgjdbcRelease;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import io.pgstream.connector.source.enumerator.PostgresEnumeratorState;
 import io.pgstream.connector.source.enumerator.PostgresEnumeratorStateSerializer;
@@ -81,6 +82,7 @@ public final class PostgresSource<T>
 
     @Override
     public SourceReader<T, PostgresSplit> createReader(SourceReaderContext context) {
+        PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
         SourceMetrics metrics = new SourceMetrics(context.metricGroup());
         ReplicationStreamFactory streams =
                 new PgjdbcReplicationStreamFactory(

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.sink;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.connection.PgjdbcRelease;
 import io.pgstream.connector.slot.TableId;
 import java.io.IOException;
 import java.util.Objects;
@@ -39,6 +40,7 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
 
     @Override
     public SinkWriter<DeadLetter> createWriter(WriterInitContext context) throws IOException {
+        PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
         return new DeadLetterWriter(connection, table);
     }
 }

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink.pgvector;
 
+import io.pgstream.connector.connection.PgjdbcRelease;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -30,6 +31,7 @@ public final class PgVectorSink implements Sink<VectorWrite> {
 
     @Override
     public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
+        PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
         return new PgVectorWriter(config);
     }
 
