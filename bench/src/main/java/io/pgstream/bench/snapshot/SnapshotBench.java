@@ -8,6 +8,7 @@ import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import java.io.OutputStream;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,34 +39,17 @@ public final class SnapshotBench {
     private SnapshotBench() {}
 
     public static void main(String[] args) throws Exception {
-        String dsn = System.getenv().getOrDefault("PGSTREAM_DSN", "");
-        int rows = 1_000_000;
-        int parallelism = 2;
-        int chunk = 8192; // the source's default (snapshot.chunk-size)
-        int runs = 2; // the first in a cold JVM: JIT compilation is a good part of it
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dsn" -> dsn = args[++i];
-                case "--rows" -> rows = Integer.parseInt(args[++i]);
-                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
-                case "--chunk" -> chunk = Integer.parseInt(args[++i]);
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
-            }
-        }
-        if (dsn.isEmpty()) {
-            throw new IllegalArgumentException("--dsn or PGSTREAM_DSN is required");
-        }
-        CorpusCapture capture = new CorpusCapture(PgConnectionConfig.parse(dsn), "bench_snapshot");
+        SnapshotArgs a = SnapshotArgs.parse(args, true);
+        int rows = a.rows();
+        int parallelism = a.parallelism();
+        int chunk = a.chunk();
+        int runs = a.runs();
+        CorpusCapture capture =
+                new CorpusCapture(PgConnectionConfig.parse(a.dsn()), "bench_snapshot");
         capture.prepare("bench_snapshot_unused_a", "bench_snapshot_unused_b");
         PgConnectionConfig db = capture.database();
         try {
-            System.err.printf(Locale.ROOT, "table: %,d rows%n", rows);
-            capture.workload(rows, 0);
-            try (Connection c = db.connect();
-                    Statement s = c.createStatement()) {
-                s.execute("VACUUM ANALYZE docs");
-            }
+            fillTable(capture, rows);
             emptyJob(parallelism); // warms the JVM: the first mini-cluster start is the slowest
             double startup = emptyJob(parallelism);
             System.out.printf(
@@ -104,6 +88,19 @@ public final class SnapshotBench {
             }
         } finally {
             capture.cleanup("bench_snapshot_unused_a", "bench_snapshot_unused_b");
+        }
+    }
+
+    /**
+     * Writes {@code rows} rows into the prepared database's {@code docs} and analyses it: the one
+     * table every snapshot benchmark reads.
+     */
+    public static void fillTable(CorpusCapture capture, int rows) throws SQLException {
+        System.err.printf(Locale.ROOT, "table: %,d rows%n", rows);
+        capture.workload(rows, 0);
+        try (Connection c = capture.database().connect();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE docs");
         }
     }
 

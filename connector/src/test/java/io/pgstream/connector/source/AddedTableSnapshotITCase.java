@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -39,13 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AddedTableSnapshotITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 

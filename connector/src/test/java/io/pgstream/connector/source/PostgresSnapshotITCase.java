@@ -7,6 +7,7 @@ import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import io.pgstream.connector.source.deserializer.ChangeEventTypeInfo;
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.sql.Connection;
@@ -25,7 +26,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -40,13 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PostgresSnapshotITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 

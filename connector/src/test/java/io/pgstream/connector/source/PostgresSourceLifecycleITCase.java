@@ -7,6 +7,7 @@ import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -38,13 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresSourceLifecycleITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.connector.testutils.QueueSink;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -34,12 +34,7 @@ class PostgresSourceMetricsITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+            MiniClusters.withSlots(1, REPORTER.addToConfiguration(new Configuration()));
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 

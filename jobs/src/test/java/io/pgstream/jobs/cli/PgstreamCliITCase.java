@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.testutils.PostgresExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
@@ -57,28 +55,13 @@ class PgstreamCliITCase {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** One run of the command line and what it printed. */
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                PgstreamCli.run(
-                        args,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(
-                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void setupStatusTeardownRoundTrip() {
         String slot = "cli_" + suffix;
         String[] target = {"--dsn", dsn, "--slot", slot, "--publication", "cli_pub"};
 
-        Result setup =
-                run(
+        CliRun setup =
+                CliRun.of(
                         concat(
                                 new String[] {"setup"},
                                 target,
@@ -92,7 +75,7 @@ class PgstreamCliITCase {
         assertThat(setup.out().strip()).doesNotContain("\n").startsWith("{").endsWith("}");
         assertThat(setup.out()).contains("\"exists\":true");
 
-        Result status = run(concat(new String[] {"status"}, target, "--json"));
+        CliRun status = CliRun.of(concat(new String[] {"status"}, target, "--json"));
         assertThat(status.exitCode()).isZero();
         assertThat(status.out().strip())
                 .doesNotContain("\n")
@@ -103,19 +86,19 @@ class PgstreamCliITCase {
                 .containsPattern("\"confirmed_flush_lsn\":\"[0-9A-F]+/[0-9A-F]+\"")
                 .contains("\"tables\":[\"public.\\\"Mixed\\\"\",\"public.docs\"]");
 
-        Result text = run(concat(new String[] {"status"}, target));
+        CliRun text = CliRun.of(concat(new String[] {"status"}, target));
         assertThat(text.exitCode()).isZero();
         assertThat(text.out()).contains("plugin           pgoutput", "public.docs");
 
-        Result teardown = run(concat(new String[] {"teardown"}, target));
+        CliRun teardown = CliRun.of(concat(new String[] {"teardown"}, target));
         assertThat(teardown.exitCode()).isZero();
         assertThat(teardown.out())
                 .contains("dropped slot " + slot)
                 .contains("dropped publication cli_pub");
 
-        Result after = run(concat(new String[] {"status"}, target, "--json"));
+        CliRun after = CliRun.of(concat(new String[] {"status"}, target, "--json"));
         assertThat(after.out()).contains("\"exists\":false", "\"publication_exists\":false");
-        assertThat(run(concat(new String[] {"teardown"}, target)).out())
+        assertThat(CliRun.of(concat(new String[] {"teardown"}, target)).out())
                 .contains("no slot " + slot + " to drop");
     }
 
@@ -134,7 +117,7 @@ class PgstreamCliITCase {
                         + "/"
                         + PG.config().database();
 
-        Result r = run("status", "--dsn", badDsn);
+        CliRun r = CliRun.of("status", "--dsn", badDsn);
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -152,8 +135,8 @@ class PgstreamCliITCase {
     void unknownTableExitsWith2NamingTheTable() throws Exception {
         String slot = "cli_unknown_" + suffix;
 
-        Result r =
-                run(
+        CliRun r =
+                CliRun.of(
                         "setup",
                         "--dsn",
                         dsn,
@@ -178,7 +161,7 @@ class PgstreamCliITCase {
 
     @Test
     void verboseAddsTheStackTrace() {
-        Result r = run("setup", "--dsn", dsn, "--table", "public.no_such_table", "--verbose");
+        CliRun r = CliRun.of("setup", "--dsn", dsn, "--table", "public.no_such_table", "--verbose");
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().lines().findFirst()).get().asString().startsWith("pgstream: error: ");

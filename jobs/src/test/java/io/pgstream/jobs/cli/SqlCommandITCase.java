@@ -3,9 +3,6 @@ package io.pgstream.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgstream.connector.testutils.PostgresExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,20 +26,6 @@ class SqlCommandITCase {
                 + "'";
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                PgstreamCli.run(
-                        args,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(
-                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void scriptPrintsTheQueryChangelog(@TempDir Path dir) throws Exception {
         PG.execute(
@@ -58,8 +41,8 @@ class SqlCommandITCase {
                         + ", 'table-name' = 'sqlcmd_docs', 'slot.name' = 'sqlcmd_slot',"
                         + " 'scan.startup.mode' = 'snapshot');\n"
                         + "SELECT category, count(*) AS n FROM docs GROUP BY category;\n");
-        Run r = run("sql", "-f", script.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        CliRun r = CliRun.of("sql", "-f", script.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
         // The changelog of a continuous aggregate: a is inserted, then updated.
         assertThat(r.out().lines()).contains("+I[b, 1]", "+U[a, 2]");
         assertThat(r.out().lines()).allMatch(l -> l.matches("[+-][IUD]\\[.*\\]"));
@@ -76,8 +59,8 @@ class SqlCommandITCase {
                         + ", 'table-name' = 'sqlcmd_bad', 'slot.name' = 'sqlcmd_bad',"
                         + " 'scan.startup.mode' = 'snapshot');\n"
                         + "SELECT * FROM t;");
-        Run r = run("sql", "-f", script.toString());
-        assertThat(r.code()).isEqualTo(1);
+        CliRun r = CliRun.of("sql", "-f", script.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err())
                 .contains("pgstream: error: ")
                 .contains("numeric(10,2) cannot be read as Flink type INT");

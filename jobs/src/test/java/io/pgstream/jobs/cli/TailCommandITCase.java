@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +30,8 @@ class TailCommandITCase {
         return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
     }
 
-    /** Runs the CLI on a background thread; the future holds exit code and stdout. */
-    private static CompletableFuture<String[]> tail(String... extra) {
+    /** Runs the CLI on a background thread; the future holds what it printed. */
+    private static CompletableFuture<CliRun> tail(String... extra) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -48,21 +45,7 @@ class TailCommandITCase {
                                 "--table",
                                 "public.t"));
         args.addAll(List.of(extra));
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    ByteArrayOutputStream err = new ByteArrayOutputStream();
-                    int code =
-                            PgstreamCli.run(
-                                    args.toArray(String[]::new),
-                                    new PrintStream(out, true, StandardCharsets.UTF_8),
-                                    new PrintStream(err, true, StandardCharsets.UTF_8));
-                    return new String[] {
-                        Integer.toString(code),
-                        out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8)
-                    };
-                });
+        return CompletableFuture.supplyAsync(() -> CliRun.of(args.toArray(String[]::new)));
     }
 
     @Test
@@ -73,7 +56,7 @@ class TailCommandITCase {
                         + " by bytea, arr int[], v vector(3), ip inet, iv interval, nul text,"
                         + " body text)",
                 "ALTER TABLE t ALTER COLUMN body SET STORAGE EXTERNAL");
-        CompletableFuture<String[]> first = tail("--max-events", "4");
+        CompletableFuture<CliRun> first = tail("--max-events", "4");
         await().atMost(Duration.ofSeconds(60))
                 .until(
                         () ->
@@ -93,9 +76,9 @@ class TailCommandITCase {
                 "UPDATE t SET n = 2 WHERE id = 1",
                 "DELETE FROM t WHERE id = 1",
                 "TRUNCATE t");
-        String[] result = first.get(120, TimeUnit.SECONDS);
-        assertThat(result[0]).as(result[2]).isEqualTo("0");
-        String[] lines = result[1].strip().split("\n");
+        CliRun result = first.get(120, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String[] lines = result.out().strip().split("\n");
         assertThat(lines).hasSize(4);
 
         JsonNode insert = JSON.readTree(lines[0]);
@@ -150,45 +133,32 @@ class TailCommandITCase {
 
         // Everything printed was checkpointed and acknowledged: a new tail repeats nothing.
         PG.execute("INSERT INTO t (id) VALUES (2)");
-        String[] second =
+        CliRun second =
                 tail("--idle-exit", "3", "--startup-mode", "latest").get(120, TimeUnit.SECONDS);
-        assertThat(second[0]).as(second[2]).isEqualTo("0");
-        String[] again = second[1].strip().split("\n");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        String[] again = second.out().strip().split("\n");
         assertThat(again).hasSize(1);
         assertThat(JSON.readTree(again[0]).get("row").get("id").asInt()).isEqualTo(2);
     }
 
     @Test
     void anUnknownTableIsAOneLineErrorWithExitCode2() throws Exception {
-        String[] result =
+        CliRun result =
                 CompletableFuture.supplyAsync(
-                                () -> {
-                                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                                    ByteArrayOutputStream err = new ByteArrayOutputStream();
-                                    int code =
-                                            PgstreamCli.run(
-                                                    new String[] {
-                                                        "tail",
-                                                        "--dsn",
-                                                        dsn(),
-                                                        "--slot",
-                                                        "tail_missing",
-                                                        "--publication",
-                                                        "tail_missing_pub",
-                                                        "--table",
-                                                        "public.nope"
-                                                    },
-                                                    new PrintStream(
-                                                            out, true, StandardCharsets.UTF_8),
-                                                    new PrintStream(
-                                                            err, true, StandardCharsets.UTF_8));
-                                    return new String[] {
-                                        Integer.toString(code), err.toString(StandardCharsets.UTF_8)
-                                    };
-                                })
+                                () ->
+                                        CliRun.of(
+                                                "tail",
+                                                "--dsn",
+                                                dsn(),
+                                                "--slot",
+                                                "tail_missing",
+                                                "--publication",
+                                                "tail_missing_pub",
+                                                "--table",
+                                                "public.nope"))
                         .get(120, TimeUnit.SECONDS);
-        assertThat(result[1].strip().lines()).hasSize(1);
-        assertThat(result[1]).startsWith("pgstream: error:").contains("public.nope");
-        assertThat(result[0]).isEqualTo("2");
+        assertThat(result.err().strip().lines()).hasSize(1);
+        assertThat(result.err()).startsWith("pgstream: error:").contains("public.nope");
+        assertThat(result.exitCode()).isEqualTo(2);
     }
 }

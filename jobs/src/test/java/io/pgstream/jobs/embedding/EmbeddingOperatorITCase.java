@@ -2,6 +2,7 @@ package io.pgstream.jobs.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.QueueSink;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,13 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EmbeddingOperatorITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.withSlots(2);
 
     private static final String TABLE = "public.embedding_itcase_docs";
 

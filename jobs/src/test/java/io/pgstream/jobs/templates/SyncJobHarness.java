@@ -1,5 +1,6 @@
 package io.pgstream.jobs.templates;
 
+import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -23,11 +23,7 @@ final class SyncJobHarness {
 
     /** A MiniCluster with room for the job at parallelism 2 (one task manager, 4 slots). */
     static MiniClusterExtension miniCluster() {
-        return new MiniClusterExtension(
-                new MiniClusterResourceConfiguration.Builder()
-                        .setNumberTaskManagers(1)
-                        .setNumberSlotsPerTaskManager(4)
-                        .build());
+        return MiniClusters.withSlots(4);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.pgstream.jobs.sink.VectorWrite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /** Builds {@link VectorWrite}s with small deterministic vectors for sink tests. */
 public final class VectorWrites {
@@ -47,6 +48,23 @@ public final class VectorWrites {
 
     public static VectorWrite truncate(String table, long lsn) {
         return VectorWrite.truncate(table, lsn, T0.plusSeconds(lsn));
+    }
+
+    /**
+     * Writes each list through {@code writer}, flushing (committing) after each, then closes it:
+     * how the writer tests apply changes the way a checkpointed job would.
+     */
+    @SafeVarargs
+    public static void applyAndClose(SinkWriter<VectorWrite> writer, List<VectorWrite>... batches)
+            throws Exception {
+        try (writer) {
+            for (List<VectorWrite> batch : batches) {
+                for (VectorWrite write : batch) {
+                    writer.write(write, null);
+                }
+                writer.flush(false);
+            }
+        }
     }
 
     private static String jsonEscape(String s) {

@@ -4,10 +4,9 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.pgstream.bench.decoder.CorpusCapture;
+import io.pgstream.bench.snapshot.SnapshotArgs;
 import io.pgstream.bench.snapshot.SnapshotBench;
 import io.pgstream.connector.connection.PgConnectionConfig;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -25,46 +24,31 @@ import org.apache.kafka.connect.source.SourceRecord;
  * sizes). Each count includes its tool's own start (slot creation, planning, schema reading),
  * except Flink's mini-cluster start, which is measured with an empty job and taken out.
  *
- * <p>Usage: {@code bench/run snapshot-peers [--rows N] [--parallelism P]}.
+ * <p>Usage: {@code bench/run snapshot-peers [--rows N] [--parallelism P] [--chunk ROWS]}.
  */
 public final class PeerSnapshotBench {
 
     private PeerSnapshotBench() {}
 
     public static void main(String[] args) throws Exception {
-        String dsn = System.getenv().getOrDefault("PGSTREAM_DSN", "");
-        int rows = 1_000_000;
-        int parallelism = 2;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dsn" -> dsn = args[++i];
-                case "--rows" -> rows = Integer.parseInt(args[++i]);
-                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
-            }
-        }
-        if (dsn.isEmpty()) {
-            throw new IllegalArgumentException("--dsn or PGSTREAM_DSN is required");
-        }
-        CorpusCapture capture = new CorpusCapture(PgConnectionConfig.parse(dsn), "bench_peers");
+        SnapshotArgs a = SnapshotArgs.parse(args, false);
+        int rows = a.rows();
+        int parallelism = a.parallelism();
+        int chunk = a.chunk();
+        CorpusCapture capture = new CorpusCapture(PgConnectionConfig.parse(a.dsn()), "bench_peers");
         capture.prepare("bench_peers_unused_a", "bench_peers_unused_b");
         PgConnectionConfig db = capture.database();
         try {
-            System.err.printf(Locale.ROOT, "table: %,d rows%n", rows);
-            capture.workload(rows, 0);
-            try (Connection c = db.connect();
-                    Statement s = c.createStatement()) {
-                s.execute("VACUUM ANALYZE docs");
-            }
+            SnapshotBench.fillTable(capture, rows);
             double copy = SnapshotBench.copy(db);
             double debezium = debezium(db, rows);
             SnapshotBench.emptyJob(parallelism);
             double startup = SnapshotBench.emptyJob(parallelism);
-            double ours = SnapshotBench.snapshot(db, parallelism, 8192) - startup;
+            double ours = SnapshotBench.snapshot(db, parallelism, chunk) - startup;
             System.out.printf(
                     Locale.ROOT, "%-52s %12s %9s %7s%n", "run", "rows/s", "seconds", "ratio");
             row("COPY (SELECT * FROM docs) TO STDOUT (reference)", rows, copy, copy);
-            row("pgstream SNAPSHOT_ONLY, p=" + parallelism + ", chunk 8192", rows, ours, copy);
+            row("pgstream SNAPSHOT_ONLY, p=" + parallelism + ", chunk " + chunk, rows, ours, copy);
             row("Debezium 3.3 embedded, snapshot.mode=initial_only", rows, debezium, copy);
         } finally {
             capture.cleanup("bench_peers_unused_a", "bench_peers_unused_b", "bench_peers_dbz");

@@ -10,6 +10,7 @@ import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.testutils.VectorWrites;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,12 +45,12 @@ class PgVectorLookupAndSearchITCase {
         try (ContentHashLookup lookup = factory.open()) {
             assertThat(lookup.contentHashes("public.docs", List.of("1"))).isEmpty();
         }
-        try (PgVectorWriter w = new PgVectorWriter(config)) {
-            w.write(upsert("public.docs", "1", "one", 3, 4, 1), null);
-            w.write(upsert("public.docs", "2", "two", 1, 4, 2), null);
-            w.write(upsert("public.other", "3", "three", 1, 4, 3), null);
-            w.flush(false);
-        }
+        VectorWrites.applyAndClose(
+                new PgVectorWriter(config),
+                List.of(
+                        upsert("public.docs", "1", "one", 3, 4, 1),
+                        upsert("public.docs", "2", "two", 1, 4, 2),
+                        upsert("public.other", "3", "three", 1, 4, 3)));
         try (ContentHashLookup lookup = factory.open()) {
             assertThat(lookup.contentHashes("public.docs", List.of("1", "2", "3", "4")))
                     .isEqualTo(Map.of("1", "hash-one", "2", "hash-two"));
@@ -63,13 +64,13 @@ class PgVectorLookupAndSearchITCase {
     void searchOrdersByCosineSimilarity() throws Exception {
         PgVectorSinkConfig config =
                 PgVectorSinkConfig.of(PG.config(), "pgvectorsearch_v", DIMS, true, 10);
-        try (PgVectorWriter w = new PgVectorWriter(config)) {
-            w.write(row("x", new float[] {1, 0, 0}, 1), null);
-            w.write(row("y", new float[] {0, 1, 0}, 2), null);
-            w.write(row("xy", new float[] {1, 1, 0}, 3), null);
-            w.write(row("-x", new float[] {-2, 0, 0}, 4), null);
-            w.flush(false);
-        }
+        VectorWrites.applyAndClose(
+                new PgVectorWriter(config),
+                List.of(
+                        row("x", new float[] {1, 0, 0}, 1),
+                        row("y", new float[] {0, 1, 0}, 2),
+                        row("xy", new float[] {1, 1, 0}, 3),
+                        row("-x", new float[] {-2, 0, 0}, 4)));
         try (VectorSearcher searcher = PgVectorSearcher.factory(config).open()) {
             List<SearchHit> hits = searcher.search(new float[] {3, 0.1f, 0}, 3);
             assertThat(hits).extracting(SearchHit::id).containsExactly("x", "xy", "y");

@@ -52,14 +52,7 @@ class PgVectorWriterITCase {
     private static void apply(
             PgVectorSinkConfig config, PgVectorApplier.UpsertMethod m, List<VectorWrite>... batches)
             throws Exception {
-        try (PgVectorWriter w = writer(config, m)) {
-            for (List<VectorWrite> batch : batches) {
-                for (VectorWrite write : batch) {
-                    w.write(write, null);
-                }
-                w.flush(false);
-            }
-        }
+        VectorWrites.applyAndClose(writer(config, m), batches);
     }
 
     /** The table as text rows, ordered, every column. */

@@ -10,6 +10,7 @@ import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.testutils.VectorWrites;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import java.util.ArrayList;
@@ -52,14 +53,7 @@ class QdrantContainerITCase {
                         upsert(SRC, "3", "d", 1, DIMS, 22),
                         delete(SRC, "3", 23),
                         truncate("public.other", 13));
-        try (QdrantWriter w = new QdrantWriter(config)) {
-            for (int replay = 0; replay < 2; replay++) {
-                for (VectorWrite write : writes) {
-                    w.write(write, null);
-                }
-                w.flush(false);
-            }
-        }
+        VectorWrites.applyAndClose(new QdrantWriter(config), writes, writes);
         List<String> keys = new ArrayList<>();
         String metadata2 = null;
         try (QdrantConnection c = new QdrantConnection(config)) {

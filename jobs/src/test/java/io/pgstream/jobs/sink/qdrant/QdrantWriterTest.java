@@ -55,14 +55,7 @@ class QdrantWriterTest {
 
     @SafeVarargs
     private void apply(List<VectorWrite>... batches) throws Exception {
-        try (QdrantWriter w = new QdrantWriter(config)) {
-            for (List<VectorWrite> batch : batches) {
-                for (VectorWrite write : batch) {
-                    w.write(write, null);
-                }
-                w.flush(false);
-            }
-        }
+        VectorWrites.applyAndClose(new QdrantWriter(config), batches);
     }
 
     /** {@code id/chunk@lsn} of every point, sorted. */
