@@ -107,9 +107,9 @@ public final class ChunkPlanner {
 
     private TablePlan byKey(Connection c, TableId table, TableKey key) throws SQLException {
         if (key.columns().size() == 1 && INTEGER_TYPES.contains(key.types().get(0))) {
-            List<SnapshotChunk> even = byIntegerRange(c, table, key);
+            TablePlan even = byIntegerRange(c, table, key);
             if (even != null) {
-                return new TablePlan(even, TableStatistics.estimatedRows(c, table));
+                return even;
             }
         }
         String columns =
@@ -162,8 +162,11 @@ public final class ChunkPlanner {
         return new TablePlan(chunks, rows);
     }
 
-    /** Arithmetic boundaries between min and max, or null when the keys are too sparse. */
-    private List<SnapshotChunk> byIntegerRange(Connection c, TableId table, TableKey key)
+    /**
+     * Arithmetic boundaries between min and max, with the statistics' row estimate they were sized
+     * by; null when the keys are too sparse or the table was never analysed.
+     */
+    private TablePlan byIntegerRange(Connection c, TableId table, TableKey key)
             throws SQLException {
         String column = Identifiers.quote(key.columns().get(0));
         long min;
@@ -182,7 +185,7 @@ public final class ChunkPlanner {
         }
         double values = (double) max - (double) min + 1;
         // Never analysed (-1): the exact ordered pass.
-        double rows = TableStatistics.estimatedRows(c, table);
+        long rows = TableStatistics.estimatedRows(c, table);
         if (rows < 1 || values / rows > MAX_SPREAD) {
             return null;
         }
@@ -199,7 +202,7 @@ public final class ChunkPlanner {
         }
         // Open-ended at both ends: rows inserted outside [min, max] during the snapshot are read.
         chunks.add(new SnapshotChunk(table, chunks.size(), key.columns(), lower, null, 0, 0));
-        return chunks;
+        return new TablePlan(chunks, rows);
     }
 
     private List<SnapshotChunk> byPages(Connection c, TableId table) throws SQLException {
