@@ -3,6 +3,7 @@ package io.pgstream.connector.source;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.PgStreamSetupException;
+import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.snapshot.ChunkPlanner;
 import io.pgstream.connector.snapshot.SnapshotChunk;
@@ -85,7 +86,7 @@ final class ReplicationDiscovery implements SplitDiscovery {
     @Override
     public Discovered discoverAddedTables(Set<String> knownTables) throws Exception {
         for (SlotSpec spec : slots) {
-            requireSlotOfRestoredJob(spec.slot());
+            requireSlotOfRestoredJob(spec);
         }
         prepareAll();
         Set<String> tables = new LinkedHashSet<>();
@@ -96,27 +97,19 @@ final class ReplicationDiscovery implements SplitDiscovery {
      * The preparer would create a missing slot, at the WAL's end: the restored position would then
      * silently skip every change in between. A restore refuses instead.
      */
-    private void requireSlotOfRestoredJob(String slot) throws SQLException {
-        try (Connection c = connection.connect();
-                var ps =
-                        c.prepareStatement(
-                                "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SuppressRestartsException(
-                            new IllegalStateException(
-                                    "Replication slot '"
-                                            + slot
-                                            + "' no longer exists on "
-                                            + connection.redacted()
-                                            + ". The checkpoint being restored continues from a"
-                                            + " position in it, and a new slot would not hold the"
-                                            + " changes made since. Start the job without the"
-                                            + " checkpoint: a fresh start snapshots the tables"
-                                            + " again."));
-                }
-            }
+    private void requireSlotOfRestoredJob(SlotSpec spec)
+            throws PgStreamSetupException, SQLException {
+        if (!new SlotManager(connection).status(spec.slot(), spec.publication()).exists()) {
+            throw new SuppressRestartsException(
+                    new IllegalStateException(
+                            "Replication slot '"
+                                    + spec.slot()
+                                    + "' no longer exists on "
+                                    + connection.redacted()
+                                    + ". The checkpoint being restored continues from a"
+                                    + " position in it, and a new slot would not hold the"
+                                    + " changes made since. Start the job without the"
+                                    + " checkpoint: a fresh start snapshots the tables again."));
         }
     }
 
