@@ -1,0 +1,63 @@
+package io.pgstream.bench.freshness;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** How the line readers' outputs say that a change was committed, and when. */
+final class LineParsers {
+
+    private LineParsers() {}
+
+    private static final Pattern COMMIT_TIME = Pattern.compile("\"commit_time\":\"([^\"]+)\"");
+
+    /** {@code pgstream tail}: one JSON object per change, with its {@code commit_time}. */
+    static LineReader.LineParser tailJson() {
+        return (line, log) -> {
+            if (!line.startsWith("{\"op\":\"insert\"")) {
+                return;
+            }
+            Matcher m = COMMIT_TIME.matcher(line);
+            if (m.find()) {
+                log.seen(
+                        Instant.parse(m.group(1)),
+                        line.contains("\"body\":\"" + LatencyLog.MEASURED));
+            }
+        };
+    }
+
+    private static final DateTimeFormatter PG_TIMESTAMP =
+            new DateTimeFormatterBuilder()
+                    .appendPattern("yyyy-MM-dd HH:mm:ss")
+                    .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+                    .appendPattern("[XXX][X]")
+                    .toFormatter();
+
+    private static final Pattern COMMIT_AT = Pattern.compile("^COMMIT \\d+ \\(at (.+)\\)$");
+
+    /**
+     * {@code pg_recvlogical} with test_decoding and {@code include-timestamp}: the insert's line,
+     * then {@code COMMIT xid (at timestamp)}; a transaction is one insert here.
+     */
+    static LineReader.LineParser testDecoding() {
+        boolean[] measured = new boolean[1];
+        return (line, log) -> {
+            if (line.startsWith("BEGIN")) {
+                measured[0] = false;
+            } else if (line.contains(": INSERT: ")) {
+                measured[0] = line.contains("body[text]:'" + LatencyLog.MEASURED);
+            } else {
+                Matcher m = COMMIT_AT.matcher(line);
+                if (m.matches()) {
+                    log.seen(
+                            OffsetDateTime.parse(m.group(1), PG_TIMESTAMP).toInstant(),
+                            measured[0]);
+                }
+            }
+        };
+    }
+}
