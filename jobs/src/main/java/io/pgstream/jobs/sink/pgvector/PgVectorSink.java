@@ -32,7 +32,8 @@ public final class PgVectorSink implements Sink<VectorWrite> {
     @Override
     public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
         PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
-        return new PgVectorWriter(config);
+        return new PgVectorWriter(
+                config, context.getProcessingTimeService(), context.metricGroup());
     }
 
     public PgVectorSinkConfig config() {

@@ -30,7 +30,7 @@ public final class QdrantSink implements Sink<VectorWrite> {
 
     @Override
     public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
-        return new QdrantWriter(config);
+        return new QdrantWriter(config, context.getProcessingTimeService(), context.metricGroup());
     }
 
     public QdrantSinkConfig config() {

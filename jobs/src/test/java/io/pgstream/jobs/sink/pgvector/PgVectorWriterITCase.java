@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.testutils.VectorWrites;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,9 +44,15 @@ class PgVectorWriterITCase {
                 PG.config(), "pgvectorwriter_" + TABLES.incrementAndGet(), DIMS, true, batchSize);
     }
 
-    private static PgVectorWriter writer(PgVectorSinkConfig config, PgVectorApplier.UpsertMethod m)
+    /** A writer without max-linger (flush on size and checkpoint), default upsert method. */
+    static PgVectorWriter writer(PgVectorSinkConfig config) throws Exception {
+        return writer(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT);
+    }
+
+    static PgVectorWriter writer(PgVectorSinkConfig config, PgVectorApplier.UpsertMethod m)
             throws Exception {
-        return new PgVectorWriter(config, m);
+        return new PgVectorWriter(
+                config, m, null, null, new UnregisteredMetricsGroup(), SinkRetry.defaults("t"));
     }
 
     /** Writes and flushes (commits) each list in turn. */
@@ -311,7 +319,7 @@ class PgVectorWriterITCase {
                         DIMS,
                         false,
                         10);
-        assertThatThrownBy(() -> new PgVectorWriter(config))
+        assertThatThrownBy(() -> writer(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT))
                 .hasMessageContaining("127.0.0.1:" + port)
                 .hasMessageContaining("pgvector sink")
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cret-pw"));

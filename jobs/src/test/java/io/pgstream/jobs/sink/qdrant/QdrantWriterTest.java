@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +55,14 @@ class QdrantWriterTest {
         server.close();
     }
 
+    static QdrantWriter writer(QdrantSinkConfig config) throws Exception {
+        return new QdrantWriter(
+                config, null, null, new UnregisteredMetricsGroup(), SinkRetry.defaults("t"));
+    }
+
     @SafeVarargs
     private void apply(List<VectorWrite>... batches) throws Exception {
-        VectorWrites.applyAndClose(new QdrantWriter(config), batches);
+        VectorWrites.applyAndClose(writer(config), batches);
     }
 
     /** {@code id/chunk@lsn} of every point, sorted. */
@@ -248,7 +255,7 @@ class QdrantWriterTest {
     @Test
     void aWrongApiKeyIsReportedWithoutTheKey() {
         QdrantSinkConfig wrong = config.withApiKey("not-the-key-987");
-        assertThatThrownBy(() -> new QdrantWriter(wrong))
+        assertThatThrownBy(() -> writer(wrong))
                 .hasMessageContaining("API key")
                 .hasMessageContaining(server.url())
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("not-the-key-987"));
@@ -257,7 +264,7 @@ class QdrantWriterTest {
     @Test
     void anExistingCollectionWithAnotherSizeIsRefused() {
         server.createCollection("docs", 3);
-        assertThatThrownBy(() -> new QdrantWriter(config))
+        assertThatThrownBy(() -> writer(config))
                 .hasMessageContaining("docs")
                 .hasMessageContaining("3 dimensions")
                 .hasMessageContaining("produces 4");
@@ -272,7 +279,7 @@ class QdrantWriterTest {
         QdrantSinkConfig nowhere =
                 QdrantSinkConfig.of("http://127.0.0.1:" + port, "docs", DIMS)
                         .withTimeout(java.time.Duration.ofSeconds(5));
-        assertThatThrownBy(() -> new QdrantWriter(nowhere))
+        assertThatThrownBy(() -> writer(nowhere))
                 .hasMessageContaining("cannot reach Qdrant at http://127.0.0.1:" + port);
     }
 
