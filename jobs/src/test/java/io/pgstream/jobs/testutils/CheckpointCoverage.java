@@ -83,8 +83,8 @@ public final class CheckpointCoverage {
      * so no end-of-input flush either); awaits {@code check} and cancels the job. Only a writer
      * that flushes on its own time bound can pass.
      */
-    public static void withoutCheckpoints(int dims, Sink<VectorWrite> sink, Runnable check)
-            throws Exception {
+    public static void withoutCheckpoints(
+            int dims, Sink<VectorWrite> sink, RunnableWithException check) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.fromSource(
@@ -100,7 +100,8 @@ public final class CheckpointCoverage {
                 .sinkTo(sink);
         JobClient job = env.executeAsync(sink.getClass().getSimpleName() + " eager");
         try {
-            await().atMost(Duration.ofMinutes(2)).untilAsserted(check::run);
+            // Until the writer has opened, the store may not have the table or collection yet.
+            await().ignoreExceptions().atMost(Duration.ofMinutes(2)).untilAsserted(check::run);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
         } finally {
             job.cancel().get();
