@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -223,6 +224,46 @@ class PgVectorWriterITCase {
                     .hasMessageContaining("pgvector table " + config.displayName())
                     .hasMessageContaining("dropped");
             assertThat(retry.retries()).isZero();
+        }
+    }
+
+    @Test
+    void aTerminatedConnectionIsReopenedAndTheBatchWritten() throws Exception {
+        String app = "pgvectorwriter-terminated";
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(
+                        PgConnectionConfig.parse(
+                                PG.config()
+                                                .jdbcUrl()
+                                                .replace(
+                                                        "jdbc:postgresql://",
+                                                        "postgresql://" + PG.config().user() + "@")
+                                        + "?application_name="
+                                        + app),
+                        "pgvectorwriter_" + TABLES.incrementAndGet(),
+                        DIMS,
+                        false,
+                        10);
+        SinkRetry retry = new SinkRetry("t", 8, Duration.ofMillis(5), Duration.ofMillis(50));
+        try (PgVectorWriter w =
+                new PgVectorWriter(
+                        config,
+                        PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT,
+                        null,
+                        null,
+                        new UnregisteredMetricsGroup(),
+                        retry)) {
+            assertThat(
+                            PG.queryValue(
+                                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                            + " WHERE application_name = '"
+                                            + app
+                                            + "'"))
+                    .isEqualTo(1L);
+            w.write(upsert(SRC, "1", "a", 1, DIMS, 1), null);
+            w.flush(false);
+            assertThat(retry.retries()).isPositive();
+            assertThat(keys(config)).containsExactly("1/0@1");
         }
     }
 }
