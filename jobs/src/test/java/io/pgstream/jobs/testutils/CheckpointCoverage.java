@@ -77,6 +77,37 @@ public final class CheckpointCoverage {
         }
     }
 
+    /**
+     * Runs {@code sink} at parallelism 1 <em>without checkpointing</em> (needs a MiniCluster), fed
+     * one upsert of {@code public.docs} row {@code lone} and then nothing (the source stays open,
+     * so no end-of-input flush either); awaits {@code check} and cancels the job. Only a writer
+     * that flushes on its own time bound can pass.
+     */
+    public static void withoutCheckpoints(
+            int dims, Sink<VectorWrite> sink, RunnableWithException check) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSource(
+                        new DataGeneratorSource<>(
+                                i -> VectorWrites.upsert("public.docs", "lone", "lone", 1, dims, 7),
+                                Long.MAX_VALUE,
+                                // One record, then the gate waits for a checkpoint that never
+                                // comes.
+                                RateLimiterStrategy.perCheckpoint(1),
+                                TypeInformation.of(VectorWrite.class)),
+                        WatermarkStrategy.noWatermarks(),
+                        "one write")
+                .sinkTo(sink);
+        JobClient job = env.executeAsync(sink.getClass().getSimpleName() + " eager");
+        try {
+            // Until the writer has opened, the store may not have the table or collection yet.
+            await().ignoreExceptions().atMost(Duration.ofMinutes(2)).untilAsserted(check::run);
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** Passes writes through and publishes how many a completed checkpoint covers. */
     private static final class CoverageProbe
             implements MapFunction<VectorWrite, VectorWrite>,

@@ -22,20 +22,20 @@ import io.qdrant.client.grpc.Collections.GetCollectionInfoResponse;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.CollectionsGrpc;
+import io.qdrant.client.grpc.Common.Condition;
+import io.qdrant.client.grpc.Common.FieldCondition;
+import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.Condition;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
 import io.qdrant.client.grpc.Points.DeletePoints;
-import io.qdrant.client.grpc.Points.FieldCondition;
-import io.qdrant.client.grpc.Points.Filter;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.GetResponse;
-import io.qdrant.client.grpc.Points.PointId;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsOperationResponse;
 import io.qdrant.client.grpc.Points.PointsSelector;
-import io.qdrant.client.grpc.Points.Range;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import io.qdrant.client.grpc.Points.SearchPoints;
@@ -60,6 +60,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process Qdrant on a real localhost port, built on the client's own generated gRPC service
@@ -71,8 +72,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * recorded in {@link #violations()}, which tests assert empty.
  *
  * <p>Filters support what the writer sends: {@code must}/{@code should}/{@code must_not}, keyword
- * and integer matches, ranges, nested filters. {@code set_payload} with a key merges into the
- * object under that key, without one into the top level.
+ * and integer matches, ranges, {@code has_id}, nested filters. An upsert's {@code update_filter}
+ * behaves as in Qdrant 1.16: an existing point that does not match it is left unchanged (no error),
+ * a missing point is inserted. {@link #failNextCalls} answers calls with UNAVAILABLE. {@code
+ * set_payload} with a key merges into the object under that key, without one into the top level.
  */
 public final class TestingQdrantServer implements AutoCloseable {
 
@@ -89,6 +92,7 @@ public final class TestingQdrantServer implements AutoCloseable {
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unavailable = new AtomicInteger();
 
     private TestingQdrantServer(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -97,6 +101,12 @@ public final class TestingQdrantServer implements AutoCloseable {
                     @Override
                     public <Q, R> ServerCall.Listener<Q> interceptCall(
                             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                        if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            call.close(
+                                    Status.UNAVAILABLE.withDescription("testing fault"),
+                                    new Metadata());
+                            return new ServerCall.Listener<>() {};
+                        }
                         if (apiKey != null && !apiKey.equals(headers.get(API_KEY))) {
                             call.close(
                                     Status.UNAUTHENTICATED.withDescription("Invalid api-key"),
@@ -145,6 +155,11 @@ public final class TestingQdrantServer implements AutoCloseable {
     /** The collection's points by UUID. */
     public Map<String, StoredPoint> points(String collection) {
         return Map.copyOf(collections.get(collection).points());
+    }
+
+    /** Answers the next {@code n} calls with UNAVAILABLE, as a restarting server does. */
+    public void failNextCalls(int n) {
+        unavailable.set(n);
     }
 
     /** Every request that broke a rule pgstream must follow. */
@@ -196,7 +211,7 @@ public final class TestingQdrantServer implements AutoCloseable {
             out.onNext(
                     HealthCheckReply.newBuilder()
                             .setTitle("testing qdrant")
-                            .setVersion("1.15.0")
+                            .setVersion("1.16.2")
                             .build());
             out.onCompleted();
         }
@@ -305,7 +320,21 @@ public final class TestingQdrantServer implements AutoCloseable {
                 }
                 accepted.put(id, new StoredPoint(v, Map.copyOf(p.getPayloadMap())));
             }
-            c.points().putAll(accepted);
+            // update_filter (Qdrant 1.16): an existing point that does not match keeps its
+            // state, without an error; a missing point is inserted regardless of the filter.
+            for (Map.Entry<String, StoredPoint> e : accepted.entrySet()) {
+                StoredPoint old = c.points().get(e.getKey());
+                if (old != null && request.hasUpdateFilter()) {
+                    Boolean m = matches(request.getUpdateFilter(), e.getKey(), old.payload(), out);
+                    if (m == null) {
+                        return;
+                    }
+                    if (!m) {
+                        continue;
+                    }
+                }
+                c.points().put(e.getKey(), e.getValue());
+            }
             out.onNext(done());
             out.onCompleted();
         }
@@ -435,7 +464,8 @@ public final class TestingQdrantServer implements AutoCloseable {
             Set<String> ids = new java.util.HashSet<>();
             if (selector.hasFilter()) {
                 for (Map.Entry<String, StoredPoint> e : c.points().entrySet()) {
-                    Boolean m = matches(selector.getFilter(), e.getValue().payload(), out);
+                    Boolean m =
+                            matches(selector.getFilter(), e.getKey(), e.getValue().payload(), out);
                     if (m == null) {
                         return null;
                     }
@@ -452,15 +482,16 @@ public final class TestingQdrantServer implements AutoCloseable {
         }
     }
 
-    private Boolean matches(Filter f, Map<String, Value> payload, StreamObserver<?> out) {
+    private Boolean matches(
+            Filter f, String pointId, Map<String, Value> payload, StreamObserver<?> out) {
         for (Condition c : f.getMustList()) {
-            Boolean m = matches(c, payload, out);
+            Boolean m = matches(c, pointId, payload, out);
             if (m == null || !m) {
                 return m;
             }
         }
         for (Condition c : f.getMustNotList()) {
-            Boolean m = matches(c, payload, out);
+            Boolean m = matches(c, pointId, payload, out);
             if (m == null || m) {
                 return m == null ? null : false;
             }
@@ -469,7 +500,7 @@ public final class TestingQdrantServer implements AutoCloseable {
             return true;
         }
         for (Condition c : f.getShouldList()) {
-            Boolean m = matches(c, payload, out);
+            Boolean m = matches(c, pointId, payload, out);
             if (m == null || m) {
                 return m;
             }
@@ -477,9 +508,18 @@ public final class TestingQdrantServer implements AutoCloseable {
         return false;
     }
 
-    private Boolean matches(Condition c, Map<String, Value> payload, StreamObserver<?> out) {
+    private Boolean matches(
+            Condition c, String pointId, Map<String, Value> payload, StreamObserver<?> out) {
         if (c.hasFilter()) {
-            return matches(c.getFilter(), payload, out);
+            return matches(c.getFilter(), pointId, payload, out);
+        }
+        if (c.hasHasId()) {
+            for (PointId id : c.getHasId().getHasIdList()) {
+                if (pointId.equals(uuid(id))) {
+                    return true;
+                }
+            }
+            return false;
         }
         if (!c.hasField()) {
             refuse(out, Status.UNIMPLEMENTED, "unsupported condition " + c);

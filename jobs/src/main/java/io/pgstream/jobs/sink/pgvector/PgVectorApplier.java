@@ -39,7 +39,7 @@ import org.postgresql.PGConnection;
  * <p>A deleted row leaves no tombstone: an upsert older than the delete that arrives after it
  * recreates the row. The pipeline never sends that order (a row's writes arrive in commit order,
  * and the source streams only after its snapshot), and a replay after a restore re-sends the delete
- * too.
+ * too. The Qdrant applier mirrors these semantics.
  *
  * <p>Not thread-safe: one applier per connection, used by one thread.
  */

@@ -9,8 +9,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Keeps a pgvector table equal to the embedded rows of the source tables: a Sink V2 whose writers
- * ({@link PgVectorWriter}) apply version-guarded, batched writes and commit them before each
- * checkpoint (at-least-once delivery made idempotent by the guard).
+ * ({@link PgVectorWriter}) apply version-guarded, batched writes eagerly ({@code max-linger}) and
+ * commit everything before each checkpoint (at-least-once delivery made idempotent by the guard;
+ * see {@code docs/exactly-once.md}).
  *
  * <pre>{@code
  * PgVectorSinkConfig config = PgVectorSinkConfig.of(db, "public.doc_vectors", 384, true, 500);
@@ -32,7 +33,8 @@ public final class PgVectorSink implements Sink<VectorWrite> {
     @Override
     public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
         PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
-        return new PgVectorWriter(config);
+        return new PgVectorWriter(
+                config, context.getProcessingTimeService(), context.metricGroup());
     }
 
     public PgVectorSinkConfig config() {

@@ -3,6 +3,7 @@ package io.pgstream.jobs.sink.pgvector;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.Identifiers;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -118,6 +119,14 @@ public final class PgVectorSinkConfig implements Serializable {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * How long a buffered write may wait for more before the writer flushes it without a
+     * checkpoint; null flushes on batch size and checkpoints only. 20 ms.
+     */
+    public Duration maxLinger() {
+        return Duration.ofMillis(20);
     }
 
     @Override

@@ -1,88 +1,90 @@
 package io.pgstream.jobs.sink.pgvector;
 
+import io.pgstream.jobs.sink.BufferedVectorWriter;
 import io.pgstream.jobs.sink.SinkConnections;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Buffers {@link VectorWrite}s and applies them to the pgvector table, one committed transaction
- * per flush: when {@code batch-size} writes are buffered, and in {@link #flush(boolean)}, which
- * Flink calls before it snapshots the writer for a checkpoint. So when a checkpoint completes,
- * every write before its barrier is committed in PostgreSQL, and acknowledging the source slot up
- * to that checkpoint loses nothing. Writes of one row arrive in commit order and are applied in
- * arrival order (see {@link PgVectorApplier} for the version guard that makes replays harmless).
+ * Applies buffered {@link VectorWrite}s to the pgvector table, one committed transaction per flush
+ * (on batch size, on {@code max-linger}, and before each checkpoint: see {@link
+ * BufferedVectorWriter}). So when a checkpoint completes, every write before its barrier is
+ * committed in PostgreSQL, and acknowledging the source slot up to that checkpoint loses nothing.
+ * Writes committed earlier are safe too: every statement is version-guarded by commit LSN ({@link
+ * PgVectorApplier}), so the replay after a restore rewrites the same values and cannot move a row
+ * backwards. Writes of one row arrive in commit order and are applied in arrival order.
  *
- * <p>Runs on the task thread only; holds one JDBC connection.
+ * <p>Runs on the task thread only; holds one JDBC connection, reopened after a connection failure.
  */
-public final class PgVectorWriter implements SinkWriter<VectorWrite> {
+public final class PgVectorWriter extends BufferedVectorWriter {
 
     private final PgVectorSinkConfig config;
-    private final Connection connection;
-    private final PgVectorApplier applier;
-    private final List<VectorWrite> buffer;
+    private final PgVectorApplier.UpsertMethod method;
+    private Connection connection;
+    private PgVectorApplier applier;
 
     /** Connects, creates the table when missing, and checks its vector size. */
-    public PgVectorWriter(PgVectorSinkConfig config) throws IOException {
-        this(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT);
+    public PgVectorWriter(
+            PgVectorSinkConfig config, ProcessingTimeService time, MetricGroup metrics)
+            throws IOException {
+        this(
+                config,
+                PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT,
+                config.maxLinger(),
+                time,
+                metrics,
+                SinkRetry.defaults("pgvector table " + config.displayName()));
     }
 
-    PgVectorWriter(PgVectorSinkConfig config, PgVectorApplier.UpsertMethod method)
+    PgVectorWriter(
+            PgVectorSinkConfig config,
+            PgVectorApplier.UpsertMethod method,
+            Duration maxLinger,
+            ProcessingTimeService time,
+            MetricGroup metrics,
+            SinkRetry retry)
             throws IOException {
+        super(config.batchSize(), maxLinger, time, metrics, retry);
         this.config = config;
-        this.buffer = new ArrayList<>(config.batchSize());
-        Connection c = null;
+        this.method = method;
         try {
-            c = SinkConnections.open(config.connection(), "the pgvector sink");
-            new PgVectorTable(config).ensure(c);
-            this.applier = new PgVectorApplier(c, config, method);
-            this.connection = c;
+            connect(true);
         } catch (SQLException e) {
-            closeQuietly(c);
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    @Override
-    public void write(VectorWrite element, Context context) throws IOException {
-        buffer.add(element);
-        if (buffer.size() >= config.batchSize()) {
-            flushBuffer();
-        }
-    }
-
-    /** Commits everything buffered before returning. */
-    @Override
-    public void flush(boolean endOfInput) throws IOException {
-        flushBuffer();
-    }
-
-    private void flushBuffer() throws IOException {
-        if (buffer.isEmpty()) {
-            return;
-        }
+    private void connect(boolean ensureTable) throws SQLException {
+        Connection c = null;
         try {
-            applier.apply(buffer);
-        } catch (SQLException e) {
-            throw new IOException(
-                    "Writing "
-                            + buffer.size()
-                            + " vector writes to "
-                            + config.displayName()
-                            + " failed: "
-                            + e.getMessage(),
-                    e);
+            c = SinkConnections.open(config.connection(), "the pgvector sink");
+            if (ensureTable) {
+                new PgVectorTable(config).ensure(c);
+            }
+            this.applier = new PgVectorApplier(c, config, method);
+            this.connection = c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
         }
-        buffer.clear();
     }
 
-    /** Writes buffered since the last flush; for tests. */
-    int buffered() {
-        return buffer.size();
+    @Override
+    protected void apply(List<VectorWrite> writes) throws SQLException {
+        applier.apply(writes);
+    }
+
+    @Override
+    protected void reconnect() throws SQLException {
+        closeQuietly(connection);
+        connect(false);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.sink.qdrant;
 
 import static io.qdrant.client.ConditionFactory.filter;
+import static io.qdrant.client.ConditionFactory.hasId;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.range;
 import static io.qdrant.client.PointIdFactory.id;
@@ -10,13 +11,14 @@ import static io.qdrant.client.VectorsFactory.vectors;
 
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.WriteRounds;
+import io.qdrant.client.grpc.Common.Condition;
+import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.Condition;
 import io.qdrant.client.grpc.Points.DeletePoints;
-import io.qdrant.client.grpc.Points.Filter;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsSelector;
-import io.qdrant.client.grpc.Points.Range;
 import io.qdrant.client.grpc.Points.SetPayloadPoints;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Applies a batch of {@link VectorWrite}s to a Qdrant collection, every call with {@code
@@ -35,15 +38,16 @@ import java.util.Map;
  * metadata} key (merging columns) followed by {@code lsn} and {@code updated_at}. TRUNCATE is a
  * filter delete by source table.
  *
- * <p><b>Version guard.</b> Qdrant cannot compare versions on upsert, so only the filter-based
- * operations are guarded: deletes, chunk-set shrinks, metadata refreshes and truncates match only
- * points whose {@code lsn} is lower than the write's. An upsert always overwrites. What still
- * holds: a row's writes reach one writer in commit order and are applied in that order, so in
- * normal running the collection follows the table; after a restore the source replays, in order,
- * every change since the checkpoint, so a replayed older upsert can briefly overwrite a newer
- * point, and the replay itself then re-applies the newer writes: the collection converges to the
- * same state by the end of the replay. A stale metadata refresh or delete never wins. ({@code lsn}
- * filters go through Qdrant's double-valued ranges: exact below 2^53 bytes of WAL.)
+ * <p><b>Version guard</b>, the same as pgvector's ({@code PgVectorApplier}): a stored point is
+ * replaced, merged or deleted only when its {@code lsn} payload is not higher than the write's
+ * (equal LSNs are changes of one transaction, arriving in order, so the later one wins); a truncate
+ * removes points with a lower {@code lsn}. Upserts carry an {@code update_filter} (Qdrant 1.16+):
+ * for each point, {@code has_id} plus {@code lsn <= write's}; an existing point that does not match
+ * keeps its state, a missing point is always inserted. Deletes, chunk-set shrinks and metadata
+ * refreshes are filter operations with the same condition. As in pgvector, a deleted row leaves no
+ * tombstone: an upsert older than the delete arriving after it would recreate the row, which the
+ * pipeline never sends (writes of a row arrive in commit order, and a replay re-sends the delete).
+ * ({@code lsn} filters go through Qdrant's double-valued ranges: exact below 2^53 bytes of WAL.)
  */
 public final class QdrantApplier {
 
@@ -74,20 +78,20 @@ public final class QdrantApplier {
 
     private void applyRound(List<VectorWrite> round) throws IOException {
         List<PointStruct> points = new ArrayList<>();
+        Map<Long, List<PointId>> idsByLsn = new TreeMap<>();
         Filter.Builder removals = Filter.newBuilder();
         List<VectorWrite> metadata = new ArrayList<>();
         for (VectorWrite w : round) {
             switch (w.kind()) {
                 case UPSERT -> {
+                    List<PointId> ids = idsByLsn.computeIfAbsent(w.lsn(), l -> new ArrayList<>());
                     for (VectorWrite.Chunk c : w.chunks()) {
+                        PointId pointId =
+                                id(QdrantPointIds.pointId(w.sourceTable(), w.id(), c.index()));
+                        ids.add(pointId);
                         points.add(
                                 PointStruct.newBuilder()
-                                        .setId(
-                                                id(
-                                                        QdrantPointIds.pointId(
-                                                                w.sourceTable(),
-                                                                w.id(),
-                                                                c.index())))
+                                        .setId(pointId)
                                         .setVectors(vectors(c.embedding()))
                                         .putAllPayload(QdrantPayloads.chunk(w, c))
                                         .build());
@@ -108,6 +112,7 @@ public final class QdrantApplier {
                                             .setCollectionName(collection)
                                             .setWait(true)
                                             .addAllPoints(points)
+                                            .setUpdateFilter(notNewer(idsByLsn))
                                             .build(),
                                     connection.config().timeout()),
                     "upserting " + points.size() + " points");
@@ -131,17 +136,35 @@ public final class QdrantApplier {
         }
     }
 
-    /** The row's points numbered {@code fromChunk} or higher whose lsn is below the write's. */
+    /** Per LSN of the round: its points, if their stored lsn is not higher. */
+    private static Filter notNewer(Map<Long, List<PointId>> idsByLsn) {
+        Filter.Builder f = Filter.newBuilder();
+        idsByLsn.forEach(
+                (lsn, ids) ->
+                        f.addShould(
+                                filter(
+                                        Filter.newBuilder()
+                                                .addMust(hasId(ids))
+                                                .addMust(notAbove(lsn))
+                                                .build())));
+        return f.build();
+    }
+
+    /** The row's points numbered {@code fromChunk} or higher whose lsn is not above the write's. */
     private static Filter rowFilter(VectorWrite w, int fromChunk) {
         Filter.Builder f =
                 Filter.newBuilder()
                         .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, w.sourceTable()))
                         .addMust(matchKeyword(QdrantPayloads.ID, w.id()))
-                        .addMust(olderThan(w.lsn()));
+                        .addMust(notAbove(w.lsn()));
         if (fromChunk > 0) {
             f.addMust(range(QdrantPayloads.CHUNK, Range.newBuilder().setGte(fromChunk).build()));
         }
         return f.build();
+    }
+
+    private static Condition notAbove(long lsn) {
+        return range(QdrantPayloads.LSN, Range.newBuilder().setLte(lsn).build());
     }
 
     private static Condition olderThan(long lsn) {

@@ -4,9 +4,9 @@ import static io.qdrant.client.PointIdFactory.id;
 
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.GetPoints;
-import io.qdrant.client.grpc.Points.PointId;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.WithVectorsSelector;
 import java.io.IOException;

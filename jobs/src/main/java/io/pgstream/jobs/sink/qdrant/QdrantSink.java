@@ -9,7 +9,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * Keeps a Qdrant collection equal to the embedded rows of the source tables, over Qdrant's gRPC API
  * with the official Java client. Point ids are deterministic ({@link QdrantPointIds}), so replays
- * overwrite rather than duplicate; see {@link QdrantApplier} for what the version guard covers.
+ * overwrite rather than duplicate, and every write is guarded by commit LSN ({@link
+ * QdrantApplier}), so writing eagerly ({@code max-linger}) keeps the exactly-once effect.
  *
  * <pre>{@code
  * QdrantSinkConfig config =
@@ -30,7 +31,7 @@ public final class QdrantSink implements Sink<VectorWrite> {
 
     @Override
     public SinkWriter<VectorWrite> createWriter(WriterInitContext context) throws IOException {
-        return new QdrantWriter(config);
+        return new QdrantWriter(config, context.getProcessingTimeService(), context.metricGroup());
     }
 
     public QdrantSinkConfig config() {

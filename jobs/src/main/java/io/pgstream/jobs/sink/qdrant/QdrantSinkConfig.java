@@ -207,6 +207,14 @@ public final class QdrantSinkConfig implements Serializable {
         return (tls ? "https://" : "http://") + host + ":" + port;
     }
 
+    /**
+     * How long a buffered write may wait for more before the writer flushes it without a
+     * checkpoint; null flushes on batch size and checkpoints only. 20 ms.
+     */
+    public Duration maxLinger() {
+        return Duration.ofMillis(20);
+    }
+
     @Override
     public String toString() {
         return "Qdrant collection "

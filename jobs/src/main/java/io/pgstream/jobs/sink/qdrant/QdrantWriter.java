@@ -1,27 +1,46 @@
 package io.pgstream.jobs.sink.qdrant;
 
+import io.pgstream.jobs.sink.BufferedVectorWriter;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Buffers {@link VectorWrite}s and applies them to Qdrant ({@link QdrantApplier}) when {@code
- * batch-size} writes are buffered and in {@link #flush(boolean)}, which Flink calls before each
- * checkpoint; every call waits for the server to apply it ({@code wait=true}), so a completed
- * checkpoint means its writes are in the collection. Runs on the task thread only.
+ * Applies buffered {@link VectorWrite}s to Qdrant ({@link QdrantApplier}) on batch size, on {@code
+ * max-linger} and before each checkpoint (see {@link BufferedVectorWriter}); every call waits for
+ * the server to apply it ({@code wait=true}), so a completed checkpoint means its writes are in the
+ * collection. Eager writes are safe for the same reason as in pgvector: every upsert, delete and
+ * payload update is version-guarded by the point's {@code lsn}, so a replay after a restore
+ * rewrites the same values and never moves a point backwards. Runs on the task thread only.
  */
-public final class QdrantWriter implements SinkWriter<VectorWrite> {
+public final class QdrantWriter extends BufferedVectorWriter {
 
-    private final QdrantSinkConfig config;
     private final QdrantConnection connection;
     private final QdrantApplier applier;
-    private final List<VectorWrite> buffer = new ArrayList<>();
 
     /** Connects and creates the collection when missing (checking an existing one's size). */
-    public QdrantWriter(QdrantSinkConfig config) throws IOException {
-        this.config = config;
+    public QdrantWriter(QdrantSinkConfig config, ProcessingTimeService time, MetricGroup metrics)
+            throws IOException {
+        this(
+                config,
+                config.maxLinger(),
+                time,
+                metrics,
+                SinkRetry.defaults("Qdrant collection " + config.collection()));
+    }
+
+    QdrantWriter(
+            QdrantSinkConfig config,
+            Duration maxLinger,
+            ProcessingTimeService time,
+            MetricGroup metrics,
+            SinkRetry retry)
+            throws IOException {
+        super(config.batchSize(), maxLinger, time, metrics, retry);
         this.connection = new QdrantConnection(config);
         try {
             connection.ensureCollection();
@@ -33,21 +52,13 @@ public final class QdrantWriter implements SinkWriter<VectorWrite> {
     }
 
     @Override
-    public void write(VectorWrite element, Context context) throws IOException {
-        buffer.add(element);
-        if (buffer.size() >= config.batchSize()) {
-            flush(false);
-        }
+    protected void apply(List<VectorWrite> writes) throws IOException {
+        applier.apply(writes);
     }
 
+    /** The gRPC channel reconnects by itself. */
     @Override
-    public void flush(boolean endOfInput) throws IOException {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        applier.apply(buffer);
-        buffer.clear();
-    }
+    protected void reconnect() {}
 
     @Override
     public void close() {

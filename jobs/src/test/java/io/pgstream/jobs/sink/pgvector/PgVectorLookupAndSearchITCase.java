@@ -46,7 +46,7 @@ class PgVectorLookupAndSearchITCase {
             assertThat(lookup.contentHashes("public.docs", List.of("1"))).isEmpty();
         }
         VectorWrites.applyAndClose(
-                new PgVectorWriter(config),
+                PgVectorWriterITCase.writer(config),
                 List.of(
                         upsert("public.docs", "1", "one", 3, 4, 1),
                         upsert("public.docs", "2", "two", 1, 4, 2),
@@ -65,7 +65,7 @@ class PgVectorLookupAndSearchITCase {
         PgVectorSinkConfig config =
                 PgVectorSinkConfig.of(PG.config(), "pgvectorsearch_v", DIMS, true, 10);
         VectorWrites.applyAndClose(
-                new PgVectorWriter(config),
+                PgVectorWriterITCase.writer(config),
                 List.of(
                         row("x", new float[] {1, 0, 0}, 1),
                         row("y", new float[] {0, 1, 0}, 2),

@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The pgvector sink in a running job with checkpointing: the writer's batch is far larger than the
- * input, so only the flush Flink runs before each checkpoint can put rows in the table. A pass-
- * through operator learns which writes a <em>completed</em> checkpoint covers; as soon as one
- * covers all N, the N rows must already be in PostgreSQL, while the job is still running.
+ * The pgvector sink in a running job. With checkpointing: a pass-through operator learns which
+ * writes a <em>completed</em> checkpoint covers; as soon as one covers all N, the N rows must
+ * already be in PostgreSQL, while the job is still running. Without checkpointing: a lone write,
+ * far below the batch size and with the source still open, reaches the table by {@code max-linger}
+ * alone.
  */
 class PgVectorSinkITCase {
 
@@ -38,5 +39,19 @@ class PgVectorSinkITCase {
                                                 "SELECT count(*) FROM pgvectorsink_docs"
                                                         + " WHERE source_table = 'public.docs'"))
                                 .isEqualTo((long) N));
+    }
+
+    @Test
+    void aLoneWriteReachesTheTableWithoutACheckpoint() throws Exception {
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(PG.config(), "pgvectorsink_lone", DIMS, true, 1_000_000);
+        CheckpointCoverage.withoutCheckpoints(
+                DIMS,
+                new PgVectorSink(config),
+                () ->
+                        assertThat(
+                                        PG.queryValue(
+                                                "SELECT count(*) FROM pgvectorsink_lone WHERE id = 'lone'"))
+                                .isEqualTo(1L));
     }
 }

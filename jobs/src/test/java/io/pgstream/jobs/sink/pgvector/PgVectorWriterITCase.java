@@ -1,33 +1,35 @@
 package io.pgstream.jobs.sink.pgvector;
 
-import static io.pgstream.jobs.testutils.VectorWrites.delete;
 import static io.pgstream.jobs.testutils.VectorWrites.metadata;
-import static io.pgstream.jobs.testutils.VectorWrites.truncate;
 import static io.pgstream.jobs.testutils.VectorWrites.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.testutils.VectorWrites;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The pgvector writer against the real PostgreSQL with pgvector: table creation, every write kind,
- * the version guard under replays and out-of-order writes, chunk-set shrinking, metadata merging,
- * the truncate guard, and the errors for a wrong vector size and an unreachable server. Each test
- * uses its own table; guarded behaviour is checked with both upsert methods.
+ * What is particular to the pgvector writer, against the real PostgreSQL with pgvector: table
+ * creation, every column of an upsert, jsonb metadata merging, quoting, and the errors for a wrong
+ * vector size, an unreachable server and a table dropped under the writer. Ordering, guards,
+ * deletes, truncates, linger, retries and metrics are the sink contract ({@link
+ * PgVectorSinkContractITCase}). Each test uses its own table.
  */
 class PgVectorWriterITCase {
 
@@ -42,9 +44,15 @@ class PgVectorWriterITCase {
                 PG.config(), "pgvectorwriter_" + TABLES.incrementAndGet(), DIMS, true, batchSize);
     }
 
-    private static PgVectorWriter writer(PgVectorSinkConfig config, PgVectorApplier.UpsertMethod m)
+    /** A writer without max-linger (flush on size and checkpoint), default upsert method. */
+    static PgVectorWriter writer(PgVectorSinkConfig config) throws Exception {
+        return writer(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT);
+    }
+
+    static PgVectorWriter writer(PgVectorSinkConfig config, PgVectorApplier.UpsertMethod m)
             throws Exception {
-        return new PgVectorWriter(config, m);
+        return new PgVectorWriter(
+                config, m, null, null, new UnregisteredMetricsGroup(), SinkRetry.defaults("t"));
     }
 
     /** Writes and flushes (commits) each list in turn. */
@@ -133,68 +141,6 @@ class PgVectorWriterITCase {
         assertThat(rows.get(1)).contains("|" + VectorText.format(expected) + "|");
     }
 
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void replayingTheSameWritesChangesNothing(PgVectorApplier.UpsertMethod m) throws Exception {
-        PgVectorSinkConfig config = config(10);
-        List<VectorWrite> writes =
-                List.of(
-                        upsert(SRC, "1", "one", 2, DIMS, 10),
-                        upsert(SRC, "2", "two", 1, DIMS, 11),
-                        metadata(SRC, "1", "{\"x\":1}", 12),
-                        upsert(SRC, "3", "three", 1, DIMS, 13),
-                        delete(SRC, "3", 14));
-        apply(config, m, writes);
-        List<String> once = dump(config);
-        apply(config, m, writes, writes);
-        assertThat(dump(config)).isEqualTo(once);
-        assertThat(keys(config)).containsExactly("1/0@12", "1/1@12", "2/0@11");
-    }
-
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void olderWritesAfterNewerOnesChangeNothing(PgVectorApplier.UpsertMethod m) throws Exception {
-        PgVectorSinkConfig config = config(10);
-        apply(config, m, List.of(upsert(SRC, "1", "new", 1, DIMS, 100)));
-        List<String> before = dump(config);
-        apply(
-                config,
-                m,
-                List.of(upsert(SRC, "1", "old", 3, DIMS, 50)),
-                List.of(metadata(SRC, "1", "{\"title\":\"stale\"}", 60)),
-                List.of(delete(SRC, "1", 70)));
-        assertThat(dump(config)).isEqualTo(before);
-    }
-
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void changesOfOneTransactionShareTheirLsnAndTheLaterOneWins(PgVectorApplier.UpsertMethod m)
-            throws Exception {
-        PgVectorSinkConfig config = config(10);
-        apply(
-                config,
-                m,
-                List.of(upsert(SRC, "1", "first", 2, DIMS, 100)),
-                List.of(upsert(SRC, "1", "second", 1, DIMS, 100)));
-        assertThat(keys(config)).containsExactly("1/0@100");
-        assertThat(dump(config).get(0)).contains("|second#0|");
-        apply(config, m, List.of(delete(SRC, "1", 100)));
-        assertThat(keys(config)).isEmpty();
-    }
-
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void aSmallerChunkSetRemovesTheExtraChunks(PgVectorApplier.UpsertMethod m) throws Exception {
-        PgVectorSinkConfig config = config(10);
-        apply(
-                config,
-                m,
-                List.of(upsert(SRC, "1", "long", 3, DIMS, 10), upsert(SRC, "2", "b", 2, DIMS, 11)),
-                List.of(upsert(SRC, "1", "short", 1, DIMS, 20)));
-        assertThat(keys(config)).containsExactly("1/0@20", "2/0@11", "2/1@11");
-        assertThat(dump(config).get(0)).contains("|short#0|");
-    }
-
     @Test
     void metadataIsMergedAndTheVectorKept() throws Exception {
         PgVectorSinkConfig config = config(10);
@@ -214,74 +160,6 @@ class PgVectorWriterITCase {
                                                         + " 10:00:20+00|"));
         assertThat(rows.get(0).split("\\|")[3]).isEqualTo(embedding);
         assertThat(rows.get(0)).contains("|text#0|");
-    }
-
-    @Test
-    void deleteRemovesAllChunksOfTheRowOnly() throws Exception {
-        PgVectorSinkConfig config = config(10);
-        PgVectorApplier.UpsertMethod m = PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT;
-        apply(
-                config,
-                m,
-                List.of(
-                        upsert(SRC, "1", "a", 3, DIMS, 10),
-                        upsert(SRC, "2", "b", 1, DIMS, 11),
-                        upsert("public.other", "1", "c", 1, DIMS, 12)),
-                List.of(delete(SRC, "1", 20)));
-        assertThat(keys(config)).containsExactly("2/0@11", "1/0@12");
-        assertThat(dump(config).get(1)).startsWith("public.other|");
-    }
-
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void truncateRemovesOnlyOlderVectorsOfItsTable(PgVectorApplier.UpsertMethod m)
-            throws Exception {
-        PgVectorSinkConfig config = config(10);
-        apply(
-                config,
-                m,
-                List.of(
-                        upsert(SRC, "1", "a", 2, DIMS, 10),
-                        upsert(SRC, "2", "b", 1, DIMS, 30),
-                        upsert("public.other", "1", "c", 1, DIMS, 12)),
-                List.of(truncate(SRC, 20)),
-                List.of(truncate(SRC, 20)));
-        assertThat(keys(config)).containsExactly("2/0@30", "1/0@12");
-        assertThat(dump(config).get(1)).startsWith("public.other|1|");
-    }
-
-    @ParameterizedTest
-    @EnumSource(PgVectorApplier.UpsertMethod.class)
-    void oneBatchIsAppliedInArrivalOrder(PgVectorApplier.UpsertMethod m) throws Exception {
-        PgVectorSinkConfig config = config(100);
-        apply(
-                config,
-                m,
-                List.of(
-                        upsert(SRC, "1", "a", 3, DIMS, 10),
-                        delete(SRC, "1", 11),
-                        upsert(SRC, "1", "b", 2, DIMS, 12),
-                        metadata(SRC, "1", "{\"m\":1}", 13),
-                        upsert(SRC, "2", "c", 1, DIMS, 14),
-                        truncate(SRC, 15),
-                        upsert(SRC, "2", "d", 1, DIMS, 16),
-                        upsert(SRC, "3", "e", 2, DIMS, 17),
-                        upsert(SRC, "3", "f", 1, DIMS, 18)));
-        assertThat(keys(config)).containsExactly("2/0@16", "3/0@18");
-        assertThat(dump(config).get(1)).contains("|f#0|");
-    }
-
-    @Test
-    void aFullBatchIsCommittedWithoutWaitingForACheckpoint() throws Exception {
-        PgVectorSinkConfig config = config(3);
-        try (PgVectorWriter w = writer(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT)) {
-            w.write(upsert(SRC, "1", "a", 1, DIMS, 1), null);
-            w.write(upsert(SRC, "2", "b", 1, DIMS, 2), null);
-            assertThat(keys(config)).isEmpty();
-            w.write(upsert(SRC, "3", "c", 1, DIMS, 3), null);
-            assertThat(w.buffered()).isZero();
-            assertThat(keys(config)).hasSize(3);
-        }
     }
 
     @Test
@@ -311,7 +189,7 @@ class PgVectorWriterITCase {
                         DIMS,
                         false,
                         10);
-        assertThatThrownBy(() -> new PgVectorWriter(config))
+        assertThatThrownBy(() -> writer(config, PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT))
                 .hasMessageContaining("127.0.0.1:" + port)
                 .hasMessageContaining("pgvector sink")
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cret-pw"));
@@ -326,5 +204,66 @@ class PgVectorWriterITCase {
                 PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT,
                 List.of(upsert(SRC, "1", "a", 1, DIMS, 1)));
         assertThat(keys(config)).containsExactly("1/0@1");
+    }
+
+    @Test
+    void aDroppedTableFailsAtOnceNamingIt() throws Exception {
+        PgVectorSinkConfig config = config(10);
+        SinkRetry retry = SinkRetry.defaults("pgvector table " + config.displayName());
+        try (PgVectorWriter w =
+                new PgVectorWriter(
+                        config,
+                        PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT,
+                        null,
+                        null,
+                        new UnregisteredMetricsGroup(),
+                        retry)) {
+            PG.execute("DROP TABLE " + config.qualifiedTable());
+            w.write(upsert(SRC, "1", "a", 1, DIMS, 1), null);
+            assertThatThrownBy(() -> w.flush(false))
+                    .hasMessageContaining("pgvector table " + config.displayName())
+                    .hasMessageContaining("dropped");
+            assertThat(retry.retries()).isZero();
+        }
+    }
+
+    @Test
+    void aTerminatedConnectionIsReopenedAndTheBatchWritten() throws Exception {
+        String app = "pgvectorwriter-terminated";
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(
+                        PgConnectionConfig.parse(
+                                PG.config()
+                                                .jdbcUrl()
+                                                .replace(
+                                                        "jdbc:postgresql://",
+                                                        "postgresql://" + PG.config().user() + "@")
+                                        + "?application_name="
+                                        + app),
+                        "pgvectorwriter_" + TABLES.incrementAndGet(),
+                        DIMS,
+                        false,
+                        10);
+        SinkRetry retry = new SinkRetry("t", 8, Duration.ofMillis(5), Duration.ofMillis(50));
+        try (PgVectorWriter w =
+                new PgVectorWriter(
+                        config,
+                        PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT,
+                        null,
+                        null,
+                        new UnregisteredMetricsGroup(),
+                        retry)) {
+            assertThat(
+                            PG.queryValue(
+                                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                            + " WHERE application_name = '"
+                                            + app
+                                            + "'"))
+                    .isEqualTo(1L);
+            w.write(upsert(SRC, "1", "a", 1, DIMS, 1), null);
+            w.flush(false);
+            assertThat(retry.retries()).isPositive();
+            assertThat(keys(config)).containsExactly("1/0@1");
+        }
     }
 }

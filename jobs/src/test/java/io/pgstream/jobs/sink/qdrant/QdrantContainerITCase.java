@@ -32,7 +32,7 @@ class QdrantContainerITCase {
     private static final int DIMS = 4;
     private static final String SRC = "public.docs";
 
-    @Container static final QdrantContainer QDRANT = new QdrantContainer("qdrant/qdrant:v1.15.0");
+    @Container static final QdrantContainer QDRANT = new QdrantContainer("qdrant/qdrant:v1.16.2");
 
     private QdrantSinkConfig config(String collection) {
         return QdrantSinkConfig.of(
@@ -53,7 +53,7 @@ class QdrantContainerITCase {
                         upsert(SRC, "3", "d", 1, DIMS, 22),
                         delete(SRC, "3", 23),
                         truncate("public.other", 13));
-        VectorWrites.applyAndClose(new QdrantWriter(config), writes, writes);
+        VectorWrites.applyAndClose(QdrantWriterTest.writer(config), writes, writes);
         List<String> keys = new ArrayList<>();
         String metadata2 = null;
         try (QdrantConnection c = new QdrantConnection(config)) {

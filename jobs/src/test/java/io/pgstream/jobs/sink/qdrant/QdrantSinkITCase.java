@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Qdrant sink in a running job with checkpointing, against {@link TestingQdrantServer}: with a
- * batch larger than the input, only the pre-checkpoint flush can write points, so once a completed
- * checkpoint covers all N writes the N points must be in the collection, job still running.
+ * The Qdrant sink in a running job against {@link TestingQdrantServer}: once a completed checkpoint
+ * covers all N writes the N points must be in the collection, job still running; and without
+ * checkpointing a lone write, far below the batch size, reaches the collection by {@code
+ * max-linger} alone.
  */
 class QdrantSinkITCase {
 
@@ -33,6 +34,25 @@ class QdrantSinkITCase {
                     DIMS,
                     new QdrantSink(config),
                     () -> assertThat(server.points("qdrantsink_docs")).hasSize(N));
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLoneWriteReachesTheCollectionWithoutACheckpoint() throws Exception {
+        try (TestingQdrantServer server = TestingQdrantServer.start("k")) {
+            QdrantSinkConfig config =
+                    QdrantSinkConfig.of(server.url(), "qdrantsink_lone", DIMS)
+                            .withApiKey("k")
+                            .withBatchSize(1_000_000);
+            CheckpointCoverage.withoutCheckpoints(
+                    DIMS,
+                    new QdrantSink(config),
+                    () ->
+                            assertThat(
+                                            server.hasCollection("qdrantsink_lone")
+                                                    && server.points("qdrantsink_lone").size() == 1)
+                                    .isTrue());
             assertThat(server.violations()).isEmpty();
         }
     }

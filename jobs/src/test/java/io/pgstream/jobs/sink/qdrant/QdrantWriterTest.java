@@ -1,8 +1,6 @@
 package io.pgstream.jobs.sink.qdrant;
 
-import static io.pgstream.jobs.testutils.VectorWrites.delete;
 import static io.pgstream.jobs.testutils.VectorWrites.metadata;
-import static io.pgstream.jobs.testutils.VectorWrites.truncate;
 import static io.pgstream.jobs.testutils.VectorWrites.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
@@ -17,20 +16,23 @@ import io.pgstream.jobs.testutils.TestingQdrantServer.StoredPoint;
 import io.pgstream.jobs.testutils.VectorWrites;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Qdrant writer, lookup and searcher through the official client against {@link
- * TestingQdrantServer} on a real port: collection creation, every write kind, the guards Qdrant can
- * apply (filtered deletes, metadata refreshes, truncates), replays, chunk-set shrinking, API key,
- * size mismatch, unreachable server. After each test the server must have seen no request that
- * broke its rules (UUIDv5 ids, vector size, wait=true, api-key).
+ * TestingQdrantServer} on a real port, for what is particular to Qdrant: collection creation, the
+ * payload layout, metadata merging under {@code metadata}, lookup and search, API key, size
+ * mismatch, unreachable server, a server unavailable for longer than the retry budget. Ordering,
+ * guards, deletes, truncates, linger, retries and metrics are the sink contract ({@link
+ * QdrantSinkContractTest}). After each test the server must have seen no request that broke its
+ * rules (UUIDv5 ids, vector size, wait=true, api-key).
  */
 class QdrantWriterTest {
 
@@ -53,9 +55,14 @@ class QdrantWriterTest {
         server.close();
     }
 
+    static QdrantWriter writer(QdrantSinkConfig config) throws Exception {
+        return new QdrantWriter(
+                config, null, null, new UnregisteredMetricsGroup(), SinkRetry.defaults("t"));
+    }
+
     @SafeVarargs
     private void apply(List<VectorWrite>... batches) throws Exception {
-        VectorWrites.applyAndClose(new QdrantWriter(config), batches);
+        VectorWrites.applyAndClose(writer(config), batches);
     }
 
     /** {@code id/chunk@lsn} of every point, sorted. */
@@ -108,15 +115,6 @@ class QdrantWriterTest {
     }
 
     @Test
-    void aSmallerChunkSetRemovesTheExtraPoints() throws Exception {
-        apply(
-                List.of(upsert(SRC, "1", "long", 3, DIMS, 10), upsert(SRC, "2", "b", 2, DIMS, 11)),
-                List.of(upsert(SRC, "1", "short", 1, DIMS, 20)));
-        assertThat(keys())
-                .containsExactly("public.docs:1/0@20", "public.docs:2/0@11", "public.docs:2/1@11");
-    }
-
-    @Test
     void metadataIsMergedUnderMetadataAndTheVectorKept() throws Exception {
         apply(List.of(upsert(SRC, "1", "text", 2, DIMS, 10)));
         float[] before = point(SRC, "1", 0).vector();
@@ -130,73 +128,6 @@ class QdrantWriterTest {
             assertThat(p.payload().get("content").getStringValue()).isEqualTo("text#" + chunk);
         }
         assertThat(point(SRC, "1", 0).vector()).containsExactly(before);
-    }
-
-    @Test
-    void deleteRemovesTheRowsPointsUnlessTheyAreNewer() throws Exception {
-        apply(
-                List.of(
-                        upsert(SRC, "1", "a", 3, DIMS, 10),
-                        upsert(SRC, "2", "b", 1, DIMS, 30),
-                        upsert("public.other", "1", "c", 1, DIMS, 12)),
-                List.of(delete(SRC, "1", 20), delete(SRC, "2", 25)));
-        assertThat(keys()).containsExactly("public.docs:2/0@30", "public.other:1/0@12");
-    }
-
-    @Test
-    void truncateRemovesOnlyOlderPointsOfItsTable() throws Exception {
-        apply(
-                List.of(
-                        upsert(SRC, "1", "a", 2, DIMS, 10),
-                        upsert(SRC, "2", "b", 1, DIMS, 30),
-                        upsert("public.other", "1", "c", 1, DIMS, 12)),
-                List.of(truncate(SRC, 20)),
-                List.of(truncate(SRC, 20)));
-        assertThat(keys()).containsExactly("public.docs:2/0@30", "public.other:1/0@12");
-    }
-
-    @Test
-    void oneBatchIsAppliedInArrivalOrder() throws Exception {
-        apply(
-                List.of(
-                        upsert(SRC, "1", "a", 3, DIMS, 10),
-                        delete(SRC, "1", 11),
-                        upsert(SRC, "1", "b", 2, DIMS, 12),
-                        metadata(SRC, "1", "{\"m\":1}", 13),
-                        upsert(SRC, "2", "c", 1, DIMS, 14),
-                        truncate(SRC, 15),
-                        upsert(SRC, "2", "d", 1, DIMS, 16),
-                        upsert(SRC, "3", "e", 2, DIMS, 17),
-                        upsert(SRC, "3", "f", 1, DIMS, 18)));
-        assertThat(keys()).containsExactly("public.docs:2/0@16", "public.docs:3/0@18");
-    }
-
-    @Test
-    void replayingTheSameWritesGivesTheSameCollection() throws Exception {
-        List<VectorWrite> writes =
-                List.of(
-                        upsert(SRC, "1", "one", 2, DIMS, 10),
-                        upsert(SRC, "2", "two", 3, DIMS, 11),
-                        metadata(SRC, "1", "{\"x\":1}", 12),
-                        upsert(SRC, "2", "two again", 1, DIMS, 13),
-                        delete(SRC, "2", 14));
-        apply(writes);
-        Map<String, String> once = snapshot();
-        apply(writes, writes);
-        assertThat(snapshot()).isEqualTo(once);
-        assertThat(keys()).containsExactly("public.docs:1/0@12", "public.docs:1/1@12");
-    }
-
-    private Map<String, String> snapshot() {
-        Map<String, String> state = new TreeMap<>();
-        server.points("docs")
-                .forEach(
-                        (id, p) ->
-                                state.put(
-                                        id,
-                                        java.util.Arrays.toString(p.vector())
-                                                + new TreeMap<>(p.payload())));
-        return state;
     }
 
     @Test
@@ -248,7 +179,7 @@ class QdrantWriterTest {
     @Test
     void aWrongApiKeyIsReportedWithoutTheKey() {
         QdrantSinkConfig wrong = config.withApiKey("not-the-key-987");
-        assertThatThrownBy(() -> new QdrantWriter(wrong))
+        assertThatThrownBy(() -> writer(wrong))
                 .hasMessageContaining("API key")
                 .hasMessageContaining(server.url())
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("not-the-key-987"));
@@ -257,7 +188,7 @@ class QdrantWriterTest {
     @Test
     void anExistingCollectionWithAnotherSizeIsRefused() {
         server.createCollection("docs", 3);
-        assertThatThrownBy(() -> new QdrantWriter(config))
+        assertThatThrownBy(() -> writer(config))
                 .hasMessageContaining("docs")
                 .hasMessageContaining("3 dimensions")
                 .hasMessageContaining("produces 4");
@@ -272,7 +203,7 @@ class QdrantWriterTest {
         QdrantSinkConfig nowhere =
                 QdrantSinkConfig.of("http://127.0.0.1:" + port, "docs", DIMS)
                         .withTimeout(java.time.Duration.ofSeconds(5));
-        assertThatThrownBy(() -> new QdrantWriter(nowhere))
+        assertThatThrownBy(() -> writer(nowhere))
                 .hasMessageContaining("cannot reach Qdrant at http://127.0.0.1:" + port);
     }
 
@@ -285,5 +216,22 @@ class QdrantWriterTest {
         assertThatThrownBy(() -> QdrantSinkConfig.of("grpc://h:1", "c", 3))
                 .hasMessageContaining("grpc://h:1");
         assertThat(config.withApiKey("secret-xyz").toString()).doesNotContain("secret-xyz");
+    }
+
+    @Test
+    void aServerUnavailableForLongerThanTheRetryBudgetFailsNamingTheCollection() throws Exception {
+        SinkRetry retry =
+                new SinkRetry(
+                        "Qdrant collection docs", 3, Duration.ofMillis(1), Duration.ofMillis(5));
+        try (QdrantWriter w =
+                new QdrantWriter(config, null, null, new UnregisteredMetricsGroup(), retry)) {
+            w.write(upsert(SRC, "1", "a", 1, DIMS, 1), null);
+            server.failNextCalls(Integer.MAX_VALUE);
+            assertThatThrownBy(() -> w.flush(false))
+                    .hasMessageContaining("Qdrant collection docs failed after 3 attempts")
+                    .hasMessageContaining("UNAVAILABLE");
+            server.failNextCalls(0);
+            assertThat(retry.retries()).isEqualTo(2);
+        }
     }
 }

@@ -1,0 +1,53 @@
+package io.pgstream.jobs.sink;
+
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * How fresh a vector sink is: {@code commitToWrittenMillis}, a histogram (last 1024 writes) of the
+ * time from a change's commit in PostgreSQL to the flush that made it durable in the store, and the
+ * gauges {@code lastWrittenCommitLsn} and {@code lastWrittenCommitTime} (epoch millis) of the
+ * newest write flushed. Writes without a commit time (none in a running job) are not timed. Updated
+ * on the task thread only.
+ */
+public final class FreshnessMetrics {
+    public static final String COMMIT_TO_WRITTEN = "commitToWrittenMillis";
+    public static final String LAST_LSN = "lastWrittenCommitLsn";
+    public static final String LAST_TIME = "lastWrittenCommitTime";
+
+    private final Histogram commitToWritten = new DescriptiveStatisticsHistogram(1024);
+    private volatile long lastLsn;
+    private volatile long lastTime;
+
+    FreshnessMetrics(MetricGroup group) {
+        group.histogram(COMMIT_TO_WRITTEN, commitToWritten);
+        group.gauge(LAST_LSN, (Gauge<Long>) () -> lastLsn);
+        group.gauge(LAST_TIME, (Gauge<Long>) () -> lastTime);
+    }
+
+    /** Records {@code writes}, flushed at {@code nowMillis}. */
+    void written(Iterable<VectorWrite> writes, long nowMillis) {
+        for (VectorWrite w : writes) {
+            if (w.updatedAt() != null) {
+                long commit = w.updatedAt().toEpochMilli();
+                commitToWritten.update(Math.max(0, nowMillis - commit));
+                lastTime = Math.max(lastTime, commit);
+            }
+            lastLsn = Math.max(lastLsn, w.lsn());
+        }
+    }
+
+    public Histogram commitToWritten() {
+        return commitToWritten;
+    }
+
+    public long lastWrittenCommitLsn() {
+        return lastLsn;
+    }
+
+    public long lastWrittenCommitTime() {
+        return lastTime;
+    }
+}
