@@ -8,15 +8,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -36,58 +30,20 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns {@link DocumentChange}s into {@link VectorWrite}s, calling the {@link EmbeddingModel} in
- * micro-batches off the task thread. Runs on a stream keyed by {@link RoutedChange#KEY} (see {@link
- * EmbeddingStage}).
+ * Turns {@link DocumentChange}s into {@link VectorWrite}s in input order, on a stream keyed by
+ * {@link RoutedChange#KEY} (see {@link EmbeddingStage}). This class is the task-thread half: the
+ * queue that keeps input order, the collapse of changes of one key, the content-hash state, timers
+ * and emission; {@link BatchEmbedder} is the batch-thread half (model calls, sink look-ups). They
+ * are split so that all state is touched by the task thread only, without locks.
  *
- * <p><b>Order.</b> Every input takes a place in one FIFO queue the moment it arrives, and writes
- * leave the operator only from the head of that queue: a ready write (delete, metadata refresh,
- * dead letter, truncate) waits behind every earlier upsert still being embedded, and a batch that
- * completes early waits for the batches before it. Output order is therefore input order, which is
- * the row's commit order, so an update never overtakes an earlier change of its key, whatever order
- * the model answers in. The only exception is the collapse below, which replaces a change by a
- * newer change of the same key in the earlier change's place.
+ * <p><b>Eager send.</b> An upsert that arrives while no model call is in flight is sent at once,
+ * alone: an idle model never makes a change wait for {@code max-linger}. While calls are in flight,
+ * upserts collect in an open batch, which is sealed when it holds {@code batch-size} texts, when
+ * its first change waited {@code max-linger}, or when the last call in flight answers. Batches
+ * therefore form only under load, where they pay off.
  *
- * <p><b>Batching.</b> Upserts collect in an open batch until it holds {@code batch-size} texts
- * (chunks) or its first change waited {@code max-linger} (a processing-time timer); then the batch
- * is sealed and handed to a bounded executor owned by this operator ({@code max-in-flight-batches}
- * threads). Results come back through the task's mailbox, so all state is touched by the task
- * thread only, without locks.
- *
- * <p><b>Collapse.</b> While an upsert of a key is in the open batch (not yet sent to the model), a
- * newer change of that key replaces it in place: a newer text is embedded instead of the old one, a
- * text-unknown upsert (unchanged TOAST) keeps the pending text with the newer metadata, and a
- * delete turns it into a delete. Only the newest text reaches the model.
- *
- * <p><b>Skipping unchanged texts.</b> The content hash (hex SHA-256 of the text) last written for
- * each key is kept in keyed state with the change's LSN. An upsert whose hash equals it becomes a
- * {@link VectorWrite.Kind#METADATA} write without a model call, as does every text-unknown upsert.
- * When the state has no entry (first sight of a key, e.g. after the state was lost), the batch
- * thread asks the sink's {@link ContentHashLookup} (one call per source table and batch) before
- * embedding. A delete leaves a tombstone (empty hash), so a re-insert is embedded without asking
- * the sink, whose buffered delete may not be visible yet; for the same reason rows of a table
- * truncated by this job are never looked up, and entries older than the truncate count as absent.
- * Skipped and computed embeddings are counted ({@code embeddingsSkipped}, {@code
- * embeddingsComputed}).
- *
- * <p><b>Bounds and backpressure.</b> At most {@code max-buffered-rows} changes are held and at most
- * {@code max-in-flight-batches} model calls run. When either is reached the task thread yields to
- * the mailbox (running completions) instead of taking more input, which back-pressures upstream.
- *
- * <p><b>Checkpoints.</b> {@link #prepareSnapshotPreBarrier} seals the open batch and waits
- * (yielding to the mailbox) until every held change was emitted, so no in-flight element needs to
- * be in state and the sink's flush on the same checkpoint covers everything before the barrier. End
- * of input does the same. Keyed state holds the hashes; operator state holds the truncate LSNs per
- * table.
- *
- * <p><b>TRUNCATE.</b> Each subtask receives its own copy ({@link TruncateFanout}); it drains
- * everything before it, records the LSN and emits {@link VectorWrite#truncate}.
- *
- * <p><b>Failures.</b> A {@link PermanentEmbeddingException} (the batch is retried text by text to
- * find the culprits), or a text longer than {@code max-text-chars} with chunking off, sends the row
- * to {@link #DEAD_LETTERS} and the job continues. Any other failure fails the task: Flink restarts
- * from the last checkpoint, and since nothing after that checkpoint was acknowledged, nothing is
- * lost.
+ * <p>The design (order, collapse, skipping unchanged texts, bounds, checkpoints, truncate,
+ * failures) is described in {@code docs/embedding.md}.
  */
 public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
@@ -104,10 +60,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private final ContentHashLookup.Factory lookupFactory;
     private final EmbeddingOperatorConfig config;
 
-    private transient EmbeddingModel model;
-    private transient ContentHashLookup lookup;
-    private transient ReentrantLock lookupLock;
-    private transient ThreadPoolExecutor executor;
+    private transient BatchEmbedder embedder;
     private transient MailboxExecutor mailbox;
 
     private transient ValueState<Tuple2<String, Long>> hashes;
@@ -180,25 +133,10 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         queue = new ArrayDeque<>();
         openBatch = new ArrayList<>();
         openByKey = new HashMap<>();
-        lookupLock = new ReentrantLock();
-        model = modelFactory.create();
-        lookup = lookupFactory == null ? null : lookupFactory.open();
-        int threads = config.maxInFlightBatches();
-        AtomicInteger n = new AtomicInteger();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
-        executor =
-                new ThreadPoolExecutor(
-                        threads,
-                        threads,
-                        60,
-                        TimeUnit.SECONDS,
-                        new ArrayBlockingQueue<>(threads),
-                        r -> {
-                            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
-        executor.allowCoreThreadTimeOut(true);
+        ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
+        embedder =
+                new BatchEmbedder(modelFactory.create(), lookup, config.maxInFlightBatches(), name);
         MetricGroup metrics = getMetricGroup();
         skipped = metrics.counter("embeddingsSkipped");
         computed = metrics.counter("embeddingsComputed");
@@ -254,7 +192,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             return;
         }
         hashes.update(Tuple2.of(hash, change.lsn()));
-        boolean needsLookup = known == null && !truncated && lookup != null;
+        boolean needsLookup = known == null && !truncated && lookupFactory != null;
         PendingWrite write =
                 PendingWrite.embedding(key, change, text, hash, chunksOf(text), needsLookup);
         queue.add(write);
@@ -326,7 +264,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     private void addToOpenBatch(PendingWrite write) throws Exception {
-        if (openBatch.isEmpty()) {
+        if (openBatch.isEmpty() && inFlightBatches > 0) {
             long seq = openBatchSeq;
             long now = getProcessingTimeService().getCurrentProcessingTime();
             getProcessingTimeService()
@@ -335,8 +273,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openBatch.add(write);
         openByKey.put(write.key, write);
         openTexts += write.chunks.size();
-        if (openTexts >= config.batchSize()) {
-            seal();
+        if (openTexts >= config.batchSize() || inFlightBatches == 0) {
+            seal(); // full, or the model is idle: send without waiting for a linger
         }
     }
 
@@ -366,7 +304,10 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             yieldToMailbox();
         }
         inFlightBatches++;
-        executor.execute(() -> runBatch(batch));
+        embedder.submit(
+                batch,
+                result -> mailbox.execute(() -> complete(batch, result), "embedding batch done"),
+                t -> mailbox.execute(() -> fail(batch, t), "embedding batch failed"));
     }
 
     /** Blocks input (yielding to the mailbox) while the operator holds its maximum of changes. */
@@ -424,198 +365,59 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     @Override
     public void close() throws Exception {
         try {
-            if (executor != null) {
-                executor.shutdownNow();
-                executor.awaitTermination(10, TimeUnit.SECONDS);
+            if (embedder != null) {
+                embedder.close();
             }
         } finally {
-            try {
-                if (lookup != null) {
-                    lookup.close();
-                }
-            } finally {
-                if (model != null) {
-                    model.close();
-                }
-                super.close();
-            }
+            super.close();
         }
-    }
-
-    // ---- batch thread ----
-
-    private void runBatch(List<PendingWrite> batch) {
-        long started = System.nanoTime();
-        Object[] outcomes;
-        try {
-            outcomes = compute(batch);
-        } catch (Throwable t) {
-            mailbox.execute(
-                    () -> {
-                        failure =
-                                new EmbeddingException(
-                                        "Embedding a batch of "
-                                                + batch.size()
-                                                + " rows failed (the job restarts from its last"
-                                                + " checkpoint): "
-                                                + t.getMessage(),
-                                        t);
-                        throw failure;
-                    },
-                    "embedding batch failed");
-            return;
-        }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        mailbox.execute(() -> complete(batch, outcomes, millis), "embedding batch completed");
-    }
-
-    /**
-     * Per row of the batch: a {@link VectorWrite} (upsert, or metadata when the sink already holds
-     * the text) or a {@link DeadLetter}. Runs on a batch thread.
-     */
-    private Object[] compute(List<PendingWrite> batch) throws Exception {
-        Object[] outcomes = new Object[batch.size()];
-        lookUpStoredHashes(batch, outcomes);
-        List<Integer> toEmbed = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (outcomes[i] == null) {
-                toEmbed.add(i);
-                texts.addAll(batch.get(i).chunks);
-            }
-        }
-        if (texts.isEmpty()) {
-            return outcomes;
-        }
-        List<float[]> vectors;
-        try {
-            vectors = callModel(texts);
-        } catch (PermanentEmbeddingException refused) {
-            if (toEmbed.size() == 1) {
-                outcomes[toEmbed.get(0)] = deadLetter(batch.get(toEmbed.get(0)), refused);
-                return outcomes;
-            }
-            for (int i : toEmbed) { // find the rows the model refuses, one by one
-                PendingWrite write = batch.get(i);
-                try {
-                    outcomes[i] = upsertOf(write, callModel(write.chunks), 0);
-                } catch (PermanentEmbeddingException e) {
-                    outcomes[i] = deadLetter(write, e);
-                }
-            }
-            return outcomes;
-        }
-        int offset = 0;
-        for (int i : toEmbed) {
-            PendingWrite write = batch.get(i);
-            outcomes[i] = upsertOf(write, vectors, offset);
-            offset += write.chunks.size();
-        }
-        return outcomes;
-    }
-
-    private List<float[]> callModel(List<String> texts) throws EmbeddingException {
-        List<float[]> vectors = model.embed(texts);
-        if (vectors.size() != texts.size()) {
-            throw new EmbeddingException(
-                    "Model "
-                            + model.id()
-                            + " returned "
-                            + vectors.size()
-                            + " vectors for "
-                            + texts.size()
-                            + " texts");
-        }
-        lastBatchTexts = texts.size();
-        return vectors;
-    }
-
-    /** Marks rows whose text the sink already stores (same hash) as metadata writes. */
-    private void lookUpStoredHashes(List<PendingWrite> batch, Object[] outcomes) throws Exception {
-        Map<String, Map<String, Integer>> byTable = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingWrite write = batch.get(i);
-            if (write.needsLookup) {
-                byTable.computeIfAbsent(write.change.sourceTable(), t -> new LinkedHashMap<>())
-                        .put(write.change.id(), i);
-            }
-        }
-        for (Map.Entry<String, Map<String, Integer>> table : byTable.entrySet()) {
-            Map<String, String> stored;
-            lookupLock.lock(); // the lookup is called from one thread at a time
-            try {
-                stored = lookup.contentHashes(table.getKey(), table.getValue().keySet());
-            } finally {
-                lookupLock.unlock();
-            }
-            for (Map.Entry<String, Integer> row : table.getValue().entrySet()) {
-                PendingWrite write = batch.get(row.getValue());
-                if (write.hash.equals(stored.get(row.getKey()))) {
-                    outcomes[row.getValue()] = metadataOf(write.change);
-                }
-            }
-        }
-    }
-
-    private static VectorWrite upsertOf(PendingWrite write, List<float[]> vectors, int offset) {
-        List<VectorWrite.Chunk> chunks = new ArrayList<>(write.chunks.size());
-        for (int c = 0; c < write.chunks.size(); c++) {
-            chunks.add(new VectorWrite.Chunk(c, write.chunks.get(c), vectors.get(offset + c)));
-        }
-        DocumentChange change = write.change;
-        return VectorWrite.upsert(
-                change.sourceTable(),
-                change.id(),
-                chunks,
-                write.hash,
-                change.metadataJson(),
-                change.lsn(),
-                change.commitTime());
-    }
-
-    private static DeadLetter deadLetter(PendingWrite write, EmbeddingException e) {
-        return DeadLetter.of(
-                write.change.sourceTable(),
-                write.change.id(),
-                write.change.lsn(),
-                e.getMessage(),
-                write.text,
-                Instant.now());
     }
 
     // ---- task thread: completion and emission ----
 
-    private void complete(List<PendingWrite> batch, Object[] outcomes, long millis) {
+    private void fail(List<PendingWrite> batch, Throwable t) throws Exception {
+        failure =
+                new EmbeddingException(
+                        "Embedding a batch of "
+                                + batch.size()
+                                + " rows failed (the job restarts from its last checkpoint): "
+                                + t.getMessage(),
+                        t);
+        throw failure;
+    }
+
+    private void complete(List<PendingWrite> batch, BatchEmbedder.Result result) throws Exception {
         inFlightBatches--;
-        lastBatchMillis = millis;
+        lastBatchMillis = result.millis();
         Object savedKey = getCurrentKey();
-        int embedded = 0;
         for (int i = 0; i < batch.size(); i++) {
             PendingWrite write = batch.get(i);
-            Object outcome = outcomes[i];
-            if (outcome instanceof DeadLetter letter) {
+            BatchOutcome outcome = result.outcomes().get(i);
+            if (outcome instanceof BatchOutcome.Refused refused) {
                 deadLetters.inc();
                 forgetHash(write);
-                write.reject(letter);
-            } else {
-                VectorWrite result = (VectorWrite) outcome;
-                if (result.kind() == VectorWrite.Kind.METADATA) {
+                write.reject(refused.letter());
+            } else if (outcome instanceof BatchOutcome.Written written) {
+                if (written.write().kind() == VectorWrite.Kind.METADATA) {
                     skipped.inc();
                 } else {
                     computed.inc();
-                    embedded += write.chunks.size();
                 }
-                write.complete(result);
+                write.complete(written.write());
             }
         }
-        if (embedded > 0) {
+        if (result.textsEmbedded() > 0) {
             modelCalls.inc();
-            textsEmbedded.inc(embedded);
+            textsEmbedded.inc(result.textsEmbedded());
+            lastBatchTexts = result.textsEmbedded();
         }
         if (savedKey != null) {
             setCurrentKey(savedKey);
         }
         drainHead();
+        if (inFlightBatches == 0) {
+            seal(); // the model is idle: what collected meanwhile goes now
+        }
     }
 
     /** A refused row has no vectors for its text: the next upsert must embed again. */
@@ -682,7 +484,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                 Instant.now());
     }
 
-    private static VectorWrite metadataOf(DocumentChange change) {
+    static VectorWrite metadataOf(DocumentChange change) {
         return VectorWrite.metadata(
                 change.sourceTable(),
                 change.id(),
