@@ -21,6 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -41,6 +43,10 @@ import org.apache.flink.util.OutputTag;
  * upserts collect in an open batch, which is sealed when it holds {@code batch-size} texts, when
  * its first change waited {@code max-linger}, or when the last call in flight answers. Batches
  * therefore form only under load, where they pay off.
+ *
+ * <p><b>Checkpoints</b> do not wait for model calls: the changes still held are kept in operator
+ * state and re-issued, in order, after a restore; a content hash reaches keyed state only when its
+ * write is emitted, so a re-issued change is not skipped as unchanged.
  *
  * <p>The design (order, collapse, skipping unchanged texts, bounds, checkpoints, truncate,
  * failures) is described in {@code docs/embedding.md}.
@@ -66,6 +72,10 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private transient ValueState<Tuple2<String, Long>> hashes;
     private transient ListState<Tuple2<String, Long>> truncatesState;
     private transient Map<String, Long> truncatedAt;
+
+    private transient ListState<RoutedChange> heldState;
+    private transient List<RoutedChange> restoredHeld;
+    private transient Map<String, Tuple2<String, Long>> staged;
 
     private transient ArrayDeque<PendingWrite> queue;
     private transient List<PendingWrite> openBatch;
@@ -119,6 +129,27 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         for (Tuple2<String, Long> t : truncatesState.get()) {
             truncatedAt.merge(t.f0, t.f1, Math::max);
         }
+        // Union, filtered by key group: after rescaling each held change goes to the subtask
+        // owning its key, in the order its old subtask held it.
+        heldState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "held-changes", TypeInformation.of(RoutedChange.class)));
+        restoredHeld = new ArrayList<>();
+        var task = getRuntimeContext().getTaskInfo();
+        int keyGroups = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        keyGroups,
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask());
+        for (RoutedChange held : heldState.get()) {
+            String key = RoutedChange.KEY.getKey(held);
+            if (range.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups))) {
+                restoredHeld.add(held);
+            }
+        }
     }
 
     @Override
@@ -131,6 +162,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             .createExecutor(getOperatorConfig().getChainIndex());
         }
         queue = new ArrayDeque<>();
+        staged = new HashMap<>();
         openBatch = new ArrayList<>();
         openByKey = new HashMap<>();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
@@ -148,6 +180,17 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         metrics.gauge("inFlightBatches", () -> inFlightBatches);
         metrics.gauge("lastBatchTexts", () -> lastBatchTexts);
         metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
+        reissueRestored();
+    }
+
+    /** Changes held at the restored checkpoint go first, in their order, before new input. */
+    private void reissueRestored() throws Exception {
+        List<RoutedChange> held = restoredHeld;
+        restoredHeld = null;
+        for (RoutedChange change : held) {
+            setCurrentKey(RoutedChange.KEY.getKey(change));
+            processElement(new StreamRecord<>(change));
+        }
     }
 
     @Override
@@ -165,42 +208,43 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         waitForRoom();
         PendingWrite open = openByKey.get(key);
         if (open != null) {
-            collapseInto(open, change);
+            collapseInto(key, open, change);
             return;
         }
         if (!change.textKnown()) {
             skipped.inc();
-            enqueueReady(key, change, metadataOf(change));
+            enqueueReady(key, change, metadataOf(change), null);
             return;
         }
         String text = change.text();
         String hash = ContentHash.of(text);
-        Tuple2<String, Long> known = hashes.value();
+        Tuple2<String, Long> known = knownHash(key);
         boolean truncated = truncatedAt.containsKey(change.sourceTable());
         if (known != null && known.f1 < truncatedAt.getOrDefault(change.sourceTable(), -1L)) {
             known = null; // written before the table was truncated: gone
         }
         if (known != null && hash.equals(known.f0)) {
             skipped.inc();
-            hashes.update(Tuple2.of(hash, change.lsn()));
-            enqueueReady(key, change, metadataOf(change));
+            enqueueReady(key, change, metadataOf(change), stage(key, hash, change.lsn()));
             return;
         }
         if (tooLong(text)) {
-            hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
-            enqueue(PendingWrite.rejected(key, change, tooLongLetter(change)));
+            PendingWrite rejected = PendingWrite.rejected(key, change, tooLongLetter(change));
+            rejected.hashAfter = stage(key, TOMBSTONE, change.lsn());
+            enqueue(rejected);
             return;
         }
-        hashes.update(Tuple2.of(hash, change.lsn()));
         boolean needsLookup = known == null && !truncated && lookupFactory != null;
         PendingWrite write =
                 PendingWrite.embedding(key, change, text, hash, chunksOf(text), needsLookup);
+        write.hashAfter = stage(key, hash, change.lsn());
         queue.add(write);
         addToOpenBatch(write);
     }
 
     /** A newer change of a key whose upsert is still in the open batch takes its place. */
-    private void collapseInto(PendingWrite open, DocumentChange change) throws Exception {
+    private void collapseInto(String key, PendingWrite open, DocumentChange change)
+            throws Exception {
         collapsed.inc();
         if (!change.textKnown()) {
             open.change =
@@ -211,13 +255,13 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             change.metadataJson(),
                             change.lsn(),
                             change.commitTime());
-            hashes.update(Tuple2.of(open.hash, change.lsn()));
+            open.hashAfter = stage(key, open.hash, change.lsn());
             return;
         }
         String text = change.text();
         if (tooLong(text)) {
             removeFromOpenBatch(open);
-            hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
+            open.hashAfter = stage(key, TOMBSTONE, change.lsn());
             open.change = change;
             open.reject(tooLongLetter(change));
             deadLetters.inc();
@@ -230,7 +274,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         open.hash = ContentHash.of(text);
         open.chunks = chunksOf(text);
         openTexts += open.chunks.size();
-        hashes.update(Tuple2.of(open.hash, change.lsn()));
+        open.hashAfter = stage(key, open.hash, change.lsn());
         if (openTexts >= config.batchSize()) {
             seal();
         }
@@ -238,7 +282,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     private void onDelete(String key, DocumentChange change) throws Exception {
         waitForRoom();
-        hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
+        Tuple2<String, Long> tombstone = stage(key, TOMBSTONE, change.lsn());
         VectorWrite delete =
                 VectorWrite.delete(
                         change.sourceTable(), change.id(), change.lsn(), change.commitTime());
@@ -247,11 +291,12 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             collapsed.inc();
             removeFromOpenBatch(open);
             open.change = change;
+            open.hashAfter = tombstone;
             open.complete(delete);
             drainHead();
             return;
         }
-        enqueueReady(key, change, delete);
+        enqueueReady(key, change, delete, tombstone);
     }
 
     private void onTruncate(DocumentChange change) throws Exception {
@@ -338,12 +383,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        drainAll();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput() throws Exception {
         drainAll();
     }
@@ -360,6 +399,11 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         List<Tuple2<String, Long>> entries = new ArrayList<>();
         truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn)));
         truncatesState.update(entries);
+        List<RoutedChange> held = new ArrayList<>(queue.size());
+        for (PendingWrite write : queue) {
+            held.add(RoutedChange.row(write.change));
+        }
+        heldState.update(held);
     }
 
     @Override
@@ -422,19 +466,33 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     /** A refused row has no vectors for its text: the next upsert must embed again. */
     private void forgetHash(PendingWrite write) {
-        try {
-            setCurrentKey(write.key);
-            Tuple2<String, Long> current = hashes.value();
-            if (current != null && current.f1 <= write.change.lsn()) {
-                hashes.update(Tuple2.of(TOMBSTONE, write.change.lsn()));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot update the content hash of " + write.key, e);
+        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn());
+        if (Objects.equals(staged.get(write.key), write.hashAfter)) {
+            staged.put(write.key, tombstone);
         }
+        write.hashAfter = tombstone;
     }
 
-    private void enqueueReady(String key, DocumentChange change, VectorWrite write) {
-        enqueue(PendingWrite.ready(key, change, write));
+    /**
+     * The hash entry of the key: the newest one staged by a held change, else the one in keyed
+     * state, which holds only what was emitted (see {@link #drainHead}).
+     */
+    private Tuple2<String, Long> knownHash(String key) throws Exception {
+        Tuple2<String, Long> entry = staged.get(key);
+        return entry != null ? entry : hashes.value();
+    }
+
+    private Tuple2<String, Long> stage(String key, String hash, long lsn) {
+        Tuple2<String, Long> entry = Tuple2.of(hash, lsn);
+        staged.put(key, entry);
+        return entry;
+    }
+
+    private void enqueueReady(
+            String key, DocumentChange change, VectorWrite write, Tuple2<String, Long> hash) {
+        PendingWrite ready = PendingWrite.ready(key, change, write);
+        ready.hashAfter = hash;
+        enqueue(ready);
     }
 
     private void enqueue(PendingWrite write) {
@@ -445,8 +503,14 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         drainHead();
     }
 
-    /** Emits every finished write at the head of the queue, in input order. */
+    /**
+     * Emits every finished write at the head of the queue, in input order, and only then moves its
+     * content hash into keyed state: a held change, which a checkpoint keeps in operator state and
+     * re-issues after a restore, must not find its own hash there and be skipped as unchanged.
+     */
     private void drainHead() {
+        Object savedKey = null;
+        boolean keyChanged = false;
         while (!queue.isEmpty() && queue.peekFirst().isDone()) {
             PendingWrite head = queue.pollFirst();
             if (head.write() != null) {
@@ -454,6 +518,23 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             } else {
                 output.collect(DEAD_LETTERS, new StreamRecord<>(head.deadLetter()));
             }
+            if (head.hashAfter != null) {
+                if (!keyChanged) {
+                    savedKey = getCurrentKey();
+                    keyChanged = true;
+                }
+                setCurrentKey(head.key);
+                try {
+                    hashes.update(head.hashAfter);
+                } catch (Exception e) {
+                    throw new IllegalStateException(
+                            "cannot store the content hash of " + head.key, e);
+                }
+                staged.remove(head.key, head.hashAfter);
+            }
+        }
+        if (keyChanged && savedKey != null) {
+            setCurrentKey(savedKey);
         }
     }
 

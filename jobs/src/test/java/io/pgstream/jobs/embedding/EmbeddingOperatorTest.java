@@ -152,7 +152,7 @@ class EmbeddingOperatorTest {
         process(up("q", "q v1", 5));
         process(del("q", 6)); // a later delete wins
         model.releaseAll();
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
 
         assertThat(model.texts()).containsExactly("z one", "k v2", "x v1");
         List<VectorWrite> out = harness.extractOutputValues();
@@ -172,11 +172,11 @@ class EmbeddingOperatorTest {
         harness = open(op);
 
         process(up("k", "same text", 1));
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("k", "same text", 2, "{\"v\":2}"));
         process(metaOnly("k", "{\"v\":3}", 3));
         process(up("k", "new text", 4));
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
 
         assertThat(model.texts()).containsExactly("same text", "new text");
         List<VectorWrite> out = harness.extractOutputValues();
@@ -205,7 +205,7 @@ class EmbeddingOperatorTest {
         process(up("1", "stored text", 10)); // the sink has it: metadata only
         process(up("2", "fresh text", 11)); // the sink has nothing: embed
         model.releaseAll();
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         assertThat(lookup.requests()).containsExactly(TABLE + ":z", TABLE + ":1,2");
         assertThat(model.texts()).containsExactly("z one", "fresh text");
         assertThat(describe(harness.extractOutputValues()))
@@ -215,7 +215,7 @@ class EmbeddingOperatorTest {
         process(up("1", "stored text", 12)); // known now: no lookup
         process(del("2", 13));
         process(up("2", "fresh text", 14)); // deleted: embed again, do not ask the sink
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
         assertThat(lookup.requests()).hasSize(2);
         assertThat(model.texts()).containsExactly("z one", "fresh text", "fresh text");
         assertThat(describe(harness.extractOutputValues()).subList(3, 6))
@@ -238,7 +238,7 @@ class EmbeddingOperatorTest {
             lastLsn.put(id, 100L + i);
             maxHeld = Math.max(maxHeld, op.bufferedRows());
         }
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
 
         assertThat(maxHeld).isLessThanOrEqualTo(10);
         assertThat(model.maxConcurrentCalls()).isLessThanOrEqualTo(2);
@@ -253,22 +253,36 @@ class EmbeddingOperatorTest {
     }
 
     @Test
-    void checkpointBarrierWaitsUntilNothingIsInFlight() throws Exception {
-        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("barrier", 20);
-        EmbeddingOperator op = operator("barrier", null, config(2, 2, 100));
+    void aCheckpointKeepsHeldChangesAndARestoreReissuesThemInOrder() throws Exception {
+        gatedModel = TestingEmbeddingModel.gated("held");
+        EmbeddingOperator op = operator("held", null, config(2, 2, 100));
         harness = open(op);
-        for (int i = 0; i < 5; i++) {
-            process(up("r" + i, "row " + i, i + 1));
-        }
-        assertThat(op.bufferedRows()).isPositive(); // two batches in flight, one row open
+        process(up("k", "k v1", 1)); // in flight
+        process(up("x", "x v1", 2)); // open batch
+        process(del("y", 3)); // ready, behind both
+        process(up("k", "k v2", 4)); // seals [x, k v2]: in flight
+        await().until(() -> gatedModel.callCount() == 2);
 
-        harness.prepareSnapshotPreBarrier(1);
+        harness.prepareSnapshotPreBarrier(1); // does not wait for the model
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(op.inFlightBatches()).isEqualTo(2);
+        gatedModel.releaseAll(); // what the old operator still emits is lost with its output
+        harness.close();
 
-        assertThat(op.bufferedRows()).isZero();
-        assertThat(op.inFlightBatches()).isZero();
-        assertThat(harness.extractOutputValues()).hasSize(5);
-        assertThat(model.texts()).hasSize(5);
-        harness.snapshot(1, 1);
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("held-after", 0);
+        harness = restore(operator("held-after", null, config(2, 2, 100)), snapshot);
+        process(up("x", "x v1", 5)); // new input goes after the re-issued changes
+        harness.endInput();
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly(
+                        "UPSERT k k v1 1",
+                        "UPSERT x x v1 2",
+                        "DELETE y 3",
+                        "UPSERT k k v2 4",
+                        "METADATA x 5");
+        assertThat(model.texts()).containsExactly("k v1", "x v1", "k v2");
     }
 
     // ---- truncate ----
@@ -282,14 +296,14 @@ class EmbeddingOperatorTest {
         harness = open(op);
 
         process(up("m", "m text", 2)); // a miss: asks the sink, which has nothing
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("j", "j text", 3)); // still in the open batch when the truncate comes
         process(truncate(5));
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT m m text 2", "UPSERT j j text 3", "TRUNCATE 5");
 
         process(up("k", "kept", 6)); // the sink had it before the truncate: must embed
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
         assertThat(describe(harness.extractOutputValues()).get(3)).isEqualTo("UPSERT k kept 6");
         assertThat(lookup.requests()).containsExactly(TABLE + ":m", TABLE + ":j");
 
@@ -298,7 +312,7 @@ class EmbeddingOperatorTest {
         harness = restore(operator("truncate", "truncate", config(10, 2, 100)), snapshot);
         process(up("m", "m text", 7)); // hash from before the truncate: gone
         process(up("k", "kept", 8)); // hash from after it: skip
-        harness.prepareSnapshotPreBarrier(3);
+        harness.endInput();
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT m m text 7", "METADATA k 8");
         assertThat(model.texts()).containsExactly("m text", "j text", "kept", "m text");
@@ -316,9 +330,9 @@ class EmbeddingOperatorTest {
         process(up("2", "REFUSE this one", 2));
         process(up("3", "fine three", 3));
         process(up("4", "x".repeat(41), 4)); // over the limit: never sent
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("2", "REFUSE this one", 5)); // refused before: tried again, refused again
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
 
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT 1 fine one 1", "UPSERT 3 fine three 3");
@@ -339,8 +353,7 @@ class EmbeddingOperatorTest {
         TestingEmbeddingModel.jittery("transient", 0);
         harness = open(operator("transient", null, config(2, 2, 100)));
         process(up("1", "FAIL now", 1));
-        assertThatThrownBy(() -> harness.prepareSnapshotPreBarrier(1))
-                .hasStackTraceContaining("transient failure");
+        assertThatThrownBy(() -> harness.endInput()).hasStackTraceContaining("transient failure");
         // the failed batch never completes: finishing rethrows instead of waiting for it
         assertThatThrownBy(() -> harness.close()).hasStackTraceContaining("transient failure");
         harness = null;
@@ -359,7 +372,7 @@ class EmbeddingOperatorTest {
         harness = open(op);
         String text = "alpha beta gamma delta epsilon zeta";
         process(up("1", text, 1));
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
 
         VectorWrite write = harness.extractOutputValues().get(0);
         List<String> expected = TextChunker.characters(12, 3).split(text);
