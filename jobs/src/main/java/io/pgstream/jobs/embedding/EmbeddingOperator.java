@@ -48,6 +48,9 @@ import org.apache.flink.util.OutputTag;
  * state and re-issued, in order, after a restore; a content hash reaches keyed state only when its
  * write is emitted, so a re-issued change is not skipped as unchanged.
  *
+ * <p>The class is over 300 lines because queue order, collapse and hash staging share the same held
+ * writes on the task thread; splitting them further would pass that state between classes.
+ *
  * <p>The design (order, collapse, skipping unchanged texts, bounds, checkpoints, truncate,
  * failures) is described in {@code docs/embedding.md}.
  */
