@@ -8,15 +8,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -27,6 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -36,58 +32,27 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns {@link DocumentChange}s into {@link VectorWrite}s, calling the {@link EmbeddingModel} in
- * micro-batches off the task thread. Runs on a stream keyed by {@link RoutedChange#KEY} (see {@link
- * EmbeddingStage}).
+ * Turns {@link DocumentChange}s into {@link VectorWrite}s in input order, on a stream keyed by
+ * {@link RoutedChange#KEY} (see {@link EmbeddingStage}). This class is the task-thread half: the
+ * queue that keeps input order, the collapse of changes of one key, the content-hash state, timers
+ * and emission; {@link BatchEmbedder} is the batch-thread half (model calls, sink look-ups). They
+ * are split so that all state is touched by the task thread only, without locks.
  *
- * <p><b>Order.</b> Every input takes a place in one FIFO queue the moment it arrives, and writes
- * leave the operator only from the head of that queue: a ready write (delete, metadata refresh,
- * dead letter, truncate) waits behind every earlier upsert still being embedded, and a batch that
- * completes early waits for the batches before it. Output order is therefore input order, which is
- * the row's commit order, so an update never overtakes an earlier change of its key, whatever order
- * the model answers in. The only exception is the collapse below, which replaces a change by a
- * newer change of the same key in the earlier change's place.
+ * <p><b>Eager send.</b> An upsert that arrives while no model call is in flight is sent at once,
+ * alone: an idle model never makes a change wait for {@code max-linger}. While calls are in flight,
+ * upserts collect in an open batch, which is sealed when it holds {@code batch-size} texts, when
+ * its first change waited {@code max-linger}, or when the last call in flight answers. Batches
+ * therefore form only under load, where they pay off.
  *
- * <p><b>Batching.</b> Upserts collect in an open batch until it holds {@code batch-size} texts
- * (chunks) or its first change waited {@code max-linger} (a processing-time timer); then the batch
- * is sealed and handed to a bounded executor owned by this operator ({@code max-in-flight-batches}
- * threads). Results come back through the task's mailbox, so all state is touched by the task
- * thread only, without locks.
+ * <p><b>Checkpoints</b> do not wait for model calls: the changes still held are kept in operator
+ * state and re-issued, in order, after a restore; a content hash reaches keyed state only when its
+ * write is emitted, so a re-issued change is not skipped as unchanged.
  *
- * <p><b>Collapse.</b> While an upsert of a key is in the open batch (not yet sent to the model), a
- * newer change of that key replaces it in place: a newer text is embedded instead of the old one, a
- * text-unknown upsert (unchanged TOAST) keeps the pending text with the newer metadata, and a
- * delete turns it into a delete. Only the newest text reaches the model.
+ * <p>The class is over 300 lines because queue order, collapse and hash staging share the same held
+ * writes on the task thread; splitting them further would pass that state between classes.
  *
- * <p><b>Skipping unchanged texts.</b> The content hash (hex SHA-256 of the text) last written for
- * each key is kept in keyed state with the change's LSN. An upsert whose hash equals it becomes a
- * {@link VectorWrite.Kind#METADATA} write without a model call, as does every text-unknown upsert.
- * When the state has no entry (first sight of a key, e.g. after the state was lost), the batch
- * thread asks the sink's {@link ContentHashLookup} (one call per source table and batch) before
- * embedding. A delete leaves a tombstone (empty hash), so a re-insert is embedded without asking
- * the sink, whose buffered delete may not be visible yet; for the same reason rows of a table
- * truncated by this job are never looked up, and entries older than the truncate count as absent.
- * Skipped and computed embeddings are counted ({@code embeddingsSkipped}, {@code
- * embeddingsComputed}).
- *
- * <p><b>Bounds and backpressure.</b> At most {@code max-buffered-rows} changes are held and at most
- * {@code max-in-flight-batches} model calls run. When either is reached the task thread yields to
- * the mailbox (running completions) instead of taking more input, which back-pressures upstream.
- *
- * <p><b>Checkpoints.</b> {@link #prepareSnapshotPreBarrier} seals the open batch and waits
- * (yielding to the mailbox) until every held change was emitted, so no in-flight element needs to
- * be in state and the sink's flush on the same checkpoint covers everything before the barrier. End
- * of input does the same. Keyed state holds the hashes; operator state holds the truncate LSNs per
- * table.
- *
- * <p><b>TRUNCATE.</b> Each subtask receives its own copy ({@link TruncateFanout}); it drains
- * everything before it, records the LSN and emits {@link VectorWrite#truncate}.
- *
- * <p><b>Failures.</b> A {@link PermanentEmbeddingException} (the batch is retried text by text to
- * find the culprits), or a text longer than {@code max-text-chars} with chunking off, sends the row
- * to {@link #DEAD_LETTERS} and the job continues. Any other failure fails the task: Flink restarts
- * from the last checkpoint, and since nothing after that checkpoint was acknowledged, nothing is
- * lost.
+ * <p>The design (order, collapse, skipping unchanged texts, bounds, checkpoints, truncate,
+ * failures) is described in {@code docs/embedding.md}.
  */
 public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
@@ -104,15 +69,16 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private final ContentHashLookup.Factory lookupFactory;
     private final EmbeddingOperatorConfig config;
 
-    private transient EmbeddingModel model;
-    private transient ContentHashLookup lookup;
-    private transient ReentrantLock lookupLock;
-    private transient ThreadPoolExecutor executor;
+    private transient BatchEmbedder embedder;
     private transient MailboxExecutor mailbox;
 
     private transient ValueState<Tuple2<String, Long>> hashes;
     private transient ListState<Tuple2<String, Long>> truncatesState;
     private transient Map<String, Long> truncatedAt;
+
+    private transient ListState<RoutedChange> heldState;
+    private transient List<RoutedChange> restoredHeld;
+    private transient Map<String, Tuple2<String, Long>> staged;
 
     private transient ArrayDeque<PendingWrite> queue;
     private transient List<PendingWrite> openBatch;
@@ -166,6 +132,27 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         for (Tuple2<String, Long> t : truncatesState.get()) {
             truncatedAt.merge(t.f0, t.f1, Math::max);
         }
+        // Union, filtered by key group: after rescaling each held change goes to the subtask
+        // owning its key, in the order its old subtask held it.
+        heldState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "held-changes", TypeInformation.of(RoutedChange.class)));
+        restoredHeld = new ArrayList<>();
+        var task = getRuntimeContext().getTaskInfo();
+        int keyGroups = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        keyGroups,
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask());
+        for (RoutedChange held : heldState.get()) {
+            String key = RoutedChange.KEY.getKey(held);
+            if (range.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups))) {
+                restoredHeld.add(held);
+            }
+        }
     }
 
     @Override
@@ -178,27 +165,13 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             .createExecutor(getOperatorConfig().getChainIndex());
         }
         queue = new ArrayDeque<>();
+        staged = new HashMap<>();
         openBatch = new ArrayList<>();
         openByKey = new HashMap<>();
-        lookupLock = new ReentrantLock();
-        model = modelFactory.create();
-        lookup = lookupFactory == null ? null : lookupFactory.open();
-        int threads = config.maxInFlightBatches();
-        AtomicInteger n = new AtomicInteger();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
-        executor =
-                new ThreadPoolExecutor(
-                        threads,
-                        threads,
-                        60,
-                        TimeUnit.SECONDS,
-                        new ArrayBlockingQueue<>(threads),
-                        r -> {
-                            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
-        executor.allowCoreThreadTimeOut(true);
+        ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
+        embedder =
+                new BatchEmbedder(modelFactory.create(), lookup, config.maxInFlightBatches(), name);
         MetricGroup metrics = getMetricGroup();
         skipped = metrics.counter("embeddingsSkipped");
         computed = metrics.counter("embeddingsComputed");
@@ -210,6 +183,17 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         metrics.gauge("inFlightBatches", () -> inFlightBatches);
         metrics.gauge("lastBatchTexts", () -> lastBatchTexts);
         metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
+        reissueRestored();
+    }
+
+    /** Changes held at the restored checkpoint go first, in their order, before new input. */
+    private void reissueRestored() throws Exception {
+        List<RoutedChange> held = restoredHeld;
+        restoredHeld = null;
+        for (RoutedChange change : held) {
+            setCurrentKey(RoutedChange.KEY.getKey(change));
+            processElement(new StreamRecord<>(change));
+        }
     }
 
     @Override
@@ -227,42 +211,43 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         waitForRoom();
         PendingWrite open = openByKey.get(key);
         if (open != null) {
-            collapseInto(open, change);
+            collapseInto(key, open, change);
             return;
         }
         if (!change.textKnown()) {
             skipped.inc();
-            enqueueReady(key, change, metadataOf(change));
+            enqueueReady(key, change, metadataOf(change), null);
             return;
         }
         String text = change.text();
         String hash = ContentHash.of(text);
-        Tuple2<String, Long> known = hashes.value();
+        Tuple2<String, Long> known = knownHash(key);
         boolean truncated = truncatedAt.containsKey(change.sourceTable());
         if (known != null && known.f1 < truncatedAt.getOrDefault(change.sourceTable(), -1L)) {
             known = null; // written before the table was truncated: gone
         }
         if (known != null && hash.equals(known.f0)) {
             skipped.inc();
-            hashes.update(Tuple2.of(hash, change.lsn()));
-            enqueueReady(key, change, metadataOf(change));
+            enqueueReady(key, change, metadataOf(change), stage(key, hash, change.lsn()));
             return;
         }
         if (tooLong(text)) {
-            hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
-            enqueue(PendingWrite.rejected(key, change, tooLongLetter(change)));
+            PendingWrite rejected = PendingWrite.rejected(key, change, tooLongLetter(change));
+            rejected.hashAfter = stage(key, TOMBSTONE, change.lsn());
+            enqueue(rejected);
             return;
         }
-        hashes.update(Tuple2.of(hash, change.lsn()));
-        boolean needsLookup = known == null && !truncated && lookup != null;
+        boolean needsLookup = known == null && !truncated && lookupFactory != null;
         PendingWrite write =
                 PendingWrite.embedding(key, change, text, hash, chunksOf(text), needsLookup);
+        write.hashAfter = stage(key, hash, change.lsn());
         queue.add(write);
         addToOpenBatch(write);
     }
 
     /** A newer change of a key whose upsert is still in the open batch takes its place. */
-    private void collapseInto(PendingWrite open, DocumentChange change) throws Exception {
+    private void collapseInto(String key, PendingWrite open, DocumentChange change)
+            throws Exception {
         collapsed.inc();
         if (!change.textKnown()) {
             open.change =
@@ -273,13 +258,13 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             change.metadataJson(),
                             change.lsn(),
                             change.commitTime());
-            hashes.update(Tuple2.of(open.hash, change.lsn()));
+            open.hashAfter = stage(key, open.hash, change.lsn());
             return;
         }
         String text = change.text();
         if (tooLong(text)) {
             removeFromOpenBatch(open);
-            hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
+            open.hashAfter = stage(key, TOMBSTONE, change.lsn());
             open.change = change;
             open.reject(tooLongLetter(change));
             deadLetters.inc();
@@ -292,7 +277,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         open.hash = ContentHash.of(text);
         open.chunks = chunksOf(text);
         openTexts += open.chunks.size();
-        hashes.update(Tuple2.of(open.hash, change.lsn()));
+        open.hashAfter = stage(key, open.hash, change.lsn());
         if (openTexts >= config.batchSize()) {
             seal();
         }
@@ -300,7 +285,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     private void onDelete(String key, DocumentChange change) throws Exception {
         waitForRoom();
-        hashes.update(Tuple2.of(TOMBSTONE, change.lsn()));
+        Tuple2<String, Long> tombstone = stage(key, TOMBSTONE, change.lsn());
         VectorWrite delete =
                 VectorWrite.delete(
                         change.sourceTable(), change.id(), change.lsn(), change.commitTime());
@@ -309,11 +294,12 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             collapsed.inc();
             removeFromOpenBatch(open);
             open.change = change;
+            open.hashAfter = tombstone;
             open.complete(delete);
             drainHead();
             return;
         }
-        enqueueReady(key, change, delete);
+        enqueueReady(key, change, delete, tombstone);
     }
 
     private void onTruncate(DocumentChange change) throws Exception {
@@ -326,7 +312,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     private void addToOpenBatch(PendingWrite write) throws Exception {
-        if (openBatch.isEmpty()) {
+        if (openBatch.isEmpty() && inFlightBatches > 0) {
             long seq = openBatchSeq;
             long now = getProcessingTimeService().getCurrentProcessingTime();
             getProcessingTimeService()
@@ -335,8 +321,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openBatch.add(write);
         openByKey.put(write.key, write);
         openTexts += write.chunks.size();
-        if (openTexts >= config.batchSize()) {
-            seal();
+        if (openTexts >= config.batchSize() || inFlightBatches == 0) {
+            seal(); // full, or the model is idle: send without waiting for a linger
         }
     }
 
@@ -366,7 +352,10 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             yieldToMailbox();
         }
         inFlightBatches++;
-        executor.execute(() -> runBatch(batch));
+        embedder.submit(
+                batch,
+                result -> mailbox.execute(() -> complete(batch, result), "embedding batch done"),
+                t -> mailbox.execute(() -> fail(batch, t), "embedding batch failed"));
     }
 
     /** Blocks input (yielding to the mailbox) while the operator holds its maximum of changes. */
@@ -397,12 +386,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        drainAll();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput() throws Exception {
         drainAll();
     }
@@ -419,220 +402,100 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         List<Tuple2<String, Long>> entries = new ArrayList<>();
         truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn)));
         truncatesState.update(entries);
+        List<RoutedChange> held = new ArrayList<>(queue.size());
+        for (PendingWrite write : queue) {
+            held.add(RoutedChange.row(write.change));
+        }
+        heldState.update(held);
     }
 
     @Override
     public void close() throws Exception {
         try {
-            if (executor != null) {
-                executor.shutdownNow();
-                executor.awaitTermination(10, TimeUnit.SECONDS);
+            if (embedder != null) {
+                embedder.close();
             }
         } finally {
-            try {
-                if (lookup != null) {
-                    lookup.close();
-                }
-            } finally {
-                if (model != null) {
-                    model.close();
-                }
-                super.close();
-            }
+            super.close();
         }
-    }
-
-    // ---- batch thread ----
-
-    private void runBatch(List<PendingWrite> batch) {
-        long started = System.nanoTime();
-        Object[] outcomes;
-        try {
-            outcomes = compute(batch);
-        } catch (Throwable t) {
-            mailbox.execute(
-                    () -> {
-                        failure =
-                                new EmbeddingException(
-                                        "Embedding a batch of "
-                                                + batch.size()
-                                                + " rows failed (the job restarts from its last"
-                                                + " checkpoint): "
-                                                + t.getMessage(),
-                                        t);
-                        throw failure;
-                    },
-                    "embedding batch failed");
-            return;
-        }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        mailbox.execute(() -> complete(batch, outcomes, millis), "embedding batch completed");
-    }
-
-    /**
-     * Per row of the batch: a {@link VectorWrite} (upsert, or metadata when the sink already holds
-     * the text) or a {@link DeadLetter}. Runs on a batch thread.
-     */
-    private Object[] compute(List<PendingWrite> batch) throws Exception {
-        Object[] outcomes = new Object[batch.size()];
-        lookUpStoredHashes(batch, outcomes);
-        List<Integer> toEmbed = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (outcomes[i] == null) {
-                toEmbed.add(i);
-                texts.addAll(batch.get(i).chunks);
-            }
-        }
-        if (texts.isEmpty()) {
-            return outcomes;
-        }
-        List<float[]> vectors;
-        try {
-            vectors = callModel(texts);
-        } catch (PermanentEmbeddingException refused) {
-            if (toEmbed.size() == 1) {
-                outcomes[toEmbed.get(0)] = deadLetter(batch.get(toEmbed.get(0)), refused);
-                return outcomes;
-            }
-            for (int i : toEmbed) { // find the rows the model refuses, one by one
-                PendingWrite write = batch.get(i);
-                try {
-                    outcomes[i] = upsertOf(write, callModel(write.chunks), 0);
-                } catch (PermanentEmbeddingException e) {
-                    outcomes[i] = deadLetter(write, e);
-                }
-            }
-            return outcomes;
-        }
-        int offset = 0;
-        for (int i : toEmbed) {
-            PendingWrite write = batch.get(i);
-            outcomes[i] = upsertOf(write, vectors, offset);
-            offset += write.chunks.size();
-        }
-        return outcomes;
-    }
-
-    private List<float[]> callModel(List<String> texts) throws EmbeddingException {
-        List<float[]> vectors = model.embed(texts);
-        if (vectors.size() != texts.size()) {
-            throw new EmbeddingException(
-                    "Model "
-                            + model.id()
-                            + " returned "
-                            + vectors.size()
-                            + " vectors for "
-                            + texts.size()
-                            + " texts");
-        }
-        lastBatchTexts = texts.size();
-        return vectors;
-    }
-
-    /** Marks rows whose text the sink already stores (same hash) as metadata writes. */
-    private void lookUpStoredHashes(List<PendingWrite> batch, Object[] outcomes) throws Exception {
-        Map<String, Map<String, Integer>> byTable = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingWrite write = batch.get(i);
-            if (write.needsLookup) {
-                byTable.computeIfAbsent(write.change.sourceTable(), t -> new LinkedHashMap<>())
-                        .put(write.change.id(), i);
-            }
-        }
-        for (Map.Entry<String, Map<String, Integer>> table : byTable.entrySet()) {
-            Map<String, String> stored;
-            lookupLock.lock(); // the lookup is called from one thread at a time
-            try {
-                stored = lookup.contentHashes(table.getKey(), table.getValue().keySet());
-            } finally {
-                lookupLock.unlock();
-            }
-            for (Map.Entry<String, Integer> row : table.getValue().entrySet()) {
-                PendingWrite write = batch.get(row.getValue());
-                if (write.hash.equals(stored.get(row.getKey()))) {
-                    outcomes[row.getValue()] = metadataOf(write.change);
-                }
-            }
-        }
-    }
-
-    private static VectorWrite upsertOf(PendingWrite write, List<float[]> vectors, int offset) {
-        List<VectorWrite.Chunk> chunks = new ArrayList<>(write.chunks.size());
-        for (int c = 0; c < write.chunks.size(); c++) {
-            chunks.add(new VectorWrite.Chunk(c, write.chunks.get(c), vectors.get(offset + c)));
-        }
-        DocumentChange change = write.change;
-        return VectorWrite.upsert(
-                change.sourceTable(),
-                change.id(),
-                chunks,
-                write.hash,
-                change.metadataJson(),
-                change.lsn(),
-                change.commitTime());
-    }
-
-    private static DeadLetter deadLetter(PendingWrite write, EmbeddingException e) {
-        return DeadLetter.of(
-                write.change.sourceTable(),
-                write.change.id(),
-                write.change.lsn(),
-                e.getMessage(),
-                write.text,
-                Instant.now());
     }
 
     // ---- task thread: completion and emission ----
 
-    private void complete(List<PendingWrite> batch, Object[] outcomes, long millis) {
+    private void fail(List<PendingWrite> batch, Throwable t) throws Exception {
+        failure =
+                new EmbeddingException(
+                        "Embedding a batch of "
+                                + batch.size()
+                                + " rows failed (the job restarts from its last checkpoint): "
+                                + t.getMessage(),
+                        t);
+        throw failure;
+    }
+
+    private void complete(List<PendingWrite> batch, BatchEmbedder.Result result) throws Exception {
         inFlightBatches--;
-        lastBatchMillis = millis;
+        lastBatchMillis = result.millis();
         Object savedKey = getCurrentKey();
-        int embedded = 0;
         for (int i = 0; i < batch.size(); i++) {
             PendingWrite write = batch.get(i);
-            Object outcome = outcomes[i];
-            if (outcome instanceof DeadLetter letter) {
+            BatchOutcome outcome = result.outcomes().get(i);
+            if (outcome instanceof BatchOutcome.Refused refused) {
                 deadLetters.inc();
                 forgetHash(write);
-                write.reject(letter);
-            } else {
-                VectorWrite result = (VectorWrite) outcome;
-                if (result.kind() == VectorWrite.Kind.METADATA) {
+                write.reject(refused.letter());
+            } else if (outcome instanceof BatchOutcome.Written written) {
+                if (written.write().kind() == VectorWrite.Kind.METADATA) {
                     skipped.inc();
                 } else {
                     computed.inc();
-                    embedded += write.chunks.size();
                 }
-                write.complete(result);
+                write.complete(written.write());
             }
         }
-        if (embedded > 0) {
+        if (result.textsEmbedded() > 0) {
             modelCalls.inc();
-            textsEmbedded.inc(embedded);
+            textsEmbedded.inc(result.textsEmbedded());
+            lastBatchTexts = result.textsEmbedded();
         }
         if (savedKey != null) {
             setCurrentKey(savedKey);
         }
         drainHead();
+        if (inFlightBatches == 0) {
+            seal(); // the model is idle: what collected meanwhile goes now
+        }
     }
 
     /** A refused row has no vectors for its text: the next upsert must embed again. */
     private void forgetHash(PendingWrite write) {
-        try {
-            setCurrentKey(write.key);
-            Tuple2<String, Long> current = hashes.value();
-            if (current != null && current.f1 <= write.change.lsn()) {
-                hashes.update(Tuple2.of(TOMBSTONE, write.change.lsn()));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot update the content hash of " + write.key, e);
+        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn());
+        if (Objects.equals(staged.get(write.key), write.hashAfter)) {
+            staged.put(write.key, tombstone);
         }
+        write.hashAfter = tombstone;
     }
 
-    private void enqueueReady(String key, DocumentChange change, VectorWrite write) {
-        enqueue(PendingWrite.ready(key, change, write));
+    /**
+     * The hash entry of the key: the newest one staged by a held change, else the one in keyed
+     * state, which holds only what was emitted (see {@link #drainHead}).
+     */
+    private Tuple2<String, Long> knownHash(String key) throws Exception {
+        Tuple2<String, Long> entry = staged.get(key);
+        return entry != null ? entry : hashes.value();
+    }
+
+    private Tuple2<String, Long> stage(String key, String hash, long lsn) {
+        Tuple2<String, Long> entry = Tuple2.of(hash, lsn);
+        staged.put(key, entry);
+        return entry;
+    }
+
+    private void enqueueReady(
+            String key, DocumentChange change, VectorWrite write, Tuple2<String, Long> hash) {
+        PendingWrite ready = PendingWrite.ready(key, change, write);
+        ready.hashAfter = hash;
+        enqueue(ready);
     }
 
     private void enqueue(PendingWrite write) {
@@ -643,8 +506,14 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         drainHead();
     }
 
-    /** Emits every finished write at the head of the queue, in input order. */
+    /**
+     * Emits every finished write at the head of the queue, in input order, and only then moves its
+     * content hash into keyed state: a held change, which a checkpoint keeps in operator state and
+     * re-issues after a restore, must not find its own hash there and be skipped as unchanged.
+     */
     private void drainHead() {
+        Object savedKey = null;
+        boolean keyChanged = false;
         while (!queue.isEmpty() && queue.peekFirst().isDone()) {
             PendingWrite head = queue.pollFirst();
             if (head.write() != null) {
@@ -652,6 +521,23 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             } else {
                 output.collect(DEAD_LETTERS, new StreamRecord<>(head.deadLetter()));
             }
+            if (head.hashAfter != null) {
+                if (!keyChanged) {
+                    savedKey = getCurrentKey();
+                    keyChanged = true;
+                }
+                setCurrentKey(head.key);
+                try {
+                    hashes.update(head.hashAfter);
+                } catch (Exception e) {
+                    throw new IllegalStateException(
+                            "cannot store the content hash of " + head.key, e);
+                }
+                staged.remove(head.key, head.hashAfter);
+            }
+        }
+        if (keyChanged && savedKey != null) {
+            setCurrentKey(savedKey);
         }
     }
 
@@ -682,7 +568,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                 Instant.now());
     }
 
-    private static VectorWrite metadataOf(DocumentChange change) {
+    static VectorWrite metadataOf(DocumentChange change) {
         return VectorWrite.metadata(
                 change.sourceTable(),
                 change.id(),

@@ -4,6 +4,7 @@ import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.util.List;
+import org.apache.flink.api.java.tuple.Tuple2;
 
 /**
  * One place in the embedding operator's output queue, in input order: either a write that is ready
@@ -19,6 +20,9 @@ final class PendingWrite {
     String hash;
     List<String> chunks;
     boolean needsLookup;
+
+    /** The content-hash entry keyed state takes when this write is emitted; null: unchanged. */
+    Tuple2<String, Long> hashAfter;
 
     private VectorWrite write;
     private DeadLetter deadLetter;

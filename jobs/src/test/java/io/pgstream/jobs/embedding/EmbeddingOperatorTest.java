@@ -57,28 +57,33 @@ class EmbeddingOperatorTest {
     @Test
     void keepsInputOrderWhenBatchesCompleteOutOfOrder() throws Exception {
         gatedModel = TestingEmbeddingModel.gated("order");
-        EmbeddingOperator op = operator("order", null, config(2, 3, 100));
+        EmbeddingOperator op = operator("order", null, config(2, 4, 100));
         harness = open(op);
 
-        process(up("a", "a one", 1)); // batch 0: a, b
+        process(up("z", "z one", 0)); // the model is idle: sent alone, at once
+        process(up("a", "a one", 1)); // batch 1: a, b (formed while z is in flight)
         process(up("b", "b one", 2));
-        process(up("a", "a two", 3)); // batch 1: a, c
+        process(up("a", "a two", 3)); // batch 2: a, c
         process(up("c", "c one", 4));
         process(del("b", 5)); // ready at once, but behind b's upsert
-        process(up("d", "d one", 6)); // batch 2: d, a
+        process(up("d", "d one", 6)); // batch 3: d, a
         process(up("a", "a three", 7));
-        await().until(() -> gatedModel.callCount() == 3);
+        await().until(() -> gatedModel.callCount() == 4);
 
+        gatedModel.release(3);
         gatedModel.release(2);
-        gatedModel.release(1);
-        awaitOnTaskThread(() -> op.inFlightBatches() == 1);
-        assertThat(harness.extractOutputValues()).isEmpty(); // batch 0 holds everything back
-
+        awaitOnTaskThread(() -> op.inFlightBatches() == 2);
+        assertThat(harness.extractOutputValues()).isEmpty(); // z holds everything back
         gatedModel.release(0);
-        awaitOnTaskThread(() -> harness.extractOutputValues().size() == 7);
+        awaitOnTaskThread(() -> op.inFlightBatches() == 1);
+        assertThat(describe(harness.extractOutputValues())).containsExactly("UPSERT z z one 0");
+
+        gatedModel.release(1);
+        awaitOnTaskThread(() -> harness.extractOutputValues().size() == 8);
 
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly(
+                        "UPSERT z z one 0",
                         "UPSERT a a one 1",
                         "UPSERT b b one 2",
                         "UPSERT a a two 3",
@@ -86,33 +91,75 @@ class EmbeddingOperatorTest {
                         "DELETE b 5",
                         "UPSERT d d one 6",
                         "UPSERT a a three 7");
-        VectorWrite first = harness.extractOutputValues().get(0);
+        VectorWrite first = harness.extractOutputValues().get(1);
         assertThat(first.chunks().get(0).embedding())
                 .containsExactly(TestingEmbeddingModel.vectorOf("a one"));
         assertThat(first.contentHash()).isEqualTo(ContentHash.of("a one"));
+    }
+
+    // ---- eager send ----
+
+    @Test
+    void aLoneChangeIsSentWithoutWaitingForTheLinger() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("eager", 0);
+        EmbeddingOperator op = operator("eager", null, config(10, 2, 100)); // linger: 1 hour
+        harness = open(op);
+
+        process(up("k", "k v1", 1));
+
+        awaitOnTaskThread(() -> harness.extractOutputValues().size() == 1);
+        assertThat(describe(harness.extractOutputValues())).containsExactly("UPSERT k k v1 1");
+        assertThat(model.calls()).containsExactly(List.of("k v1"));
+    }
+
+    @Test
+    void batchesFormWhileCallsAreInFlight() throws Exception {
+        gatedModel = TestingEmbeddingModel.gated("load");
+        EmbeddingOperator op = operator("load", null, config(3, 3, 100));
+        harness = open(op);
+
+        process(up("r0", "row 0", 1)); // idle model: alone
+        for (int i = 1; i <= 6; i++) {
+            process(up("r" + i, "row " + i, i + 1)); // r0 in flight: batches of three
+        }
+        await().until(() -> gatedModel.callCount() == 3);
+        process(up("r7", "row 7", 8)); // calls in flight: waits in the open batch
+        gatedModel.releaseAll();
+        awaitOnTaskThread(() -> harness.extractOutputValues().size() == 8);
+
+        assertThat(gatedModel.calls())
+                .containsExactly(
+                        List.of("row 0"),
+                        List.of("row 1", "row 2", "row 3"),
+                        List.of("row 4", "row 5", "row 6"),
+                        List.of("row 7"));
     }
 
     // ---- collapse ----
 
     @Test
     void collapsesPendingChangesOfAKeyToTheNewest() throws Exception {
-        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("collapse", 0);
+        gatedModel = TestingEmbeddingModel.gated("collapse");
+        TestingEmbeddingModel model = gatedModel;
         EmbeddingOperator op = operator("collapse", null, config(10, 2, 100));
         harness = open(op);
 
+        process(up("z", "z one", 0)); // in flight: what follows waits in the open batch
         process(up("k", "k v1", 1));
         process(up("x", "x v1", 2));
         process(up("k", "k v2", 3));
         process(metaOnly("k", "{\"m\":3}", 4)); // unchanged TOAST text: keeps "k v2"
         process(up("q", "q v1", 5));
         process(del("q", 6)); // a later delete wins
-        harness.prepareSnapshotPreBarrier(1);
+        model.releaseAll();
+        harness.endInput();
 
-        assertThat(model.texts()).containsExactly("k v2", "x v1");
+        assertThat(model.texts()).containsExactly("z one", "k v2", "x v1");
         List<VectorWrite> out = harness.extractOutputValues();
         assertThat(describe(out))
-                .containsExactly("UPSERT k k v2 4", "UPSERT x x v1 2", "DELETE q 6");
-        assertThat(out.get(0).metadataJson()).isEqualTo("{\"m\":3}");
+                .containsExactly(
+                        "UPSERT z z one 0", "UPSERT k k v2 4", "UPSERT x x v1 2", "DELETE q 6");
+        assertThat(out.get(1).metadataJson()).isEqualTo("{\"m\":3}");
         assertThat(op.collapsedCount()).isEqualTo(3);
     }
 
@@ -125,11 +172,11 @@ class EmbeddingOperatorTest {
         harness = open(op);
 
         process(up("k", "same text", 1));
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("k", "same text", 2, "{\"v\":2}"));
         process(metaOnly("k", "{\"v\":3}", 3));
         process(up("k", "new text", 4));
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
 
         assertThat(model.texts()).containsExactly("same text", "new text");
         List<VectorWrite> out = harness.extractOutputValues();
@@ -146,28 +193,32 @@ class EmbeddingOperatorTest {
 
     @Test
     void asksTheSinkOnAMissAndTrustsStateAfterwards() throws Exception {
-        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("lookup", 0);
+        gatedModel = TestingEmbeddingModel.gated("lookup");
+        TestingEmbeddingModel model = gatedModel;
         TestingContentHashLookup lookup = TestingContentHashLookup.register("lookup");
         lookup.store(TABLE, "1", ContentHash.of("stored text"));
         EmbeddingOperator op = operator("lookup", "lookup", config(4, 2, 100));
         harness = open(op);
 
+        process(up("z", "z one", 9)); // in flight: the next two form one batch
+        await().until(() -> model.callCount() == 1);
         process(up("1", "stored text", 10)); // the sink has it: metadata only
         process(up("2", "fresh text", 11)); // the sink has nothing: embed
-        harness.prepareSnapshotPreBarrier(1);
-        assertThat(lookup.requests()).containsExactly(TABLE + ":1,2");
-        assertThat(model.texts()).containsExactly("fresh text");
+        model.releaseAll();
+        harness.endInput();
+        assertThat(lookup.requests()).containsExactly(TABLE + ":z", TABLE + ":1,2");
+        assertThat(model.texts()).containsExactly("z one", "fresh text");
         assertThat(describe(harness.extractOutputValues()))
-                .containsExactly("METADATA 1 10", "UPSERT 2 fresh text 11");
+                .containsExactly("UPSERT z z one 9", "METADATA 1 10", "UPSERT 2 fresh text 11");
         assertThat(op.skippedCount()).isEqualTo(1);
 
         process(up("1", "stored text", 12)); // known now: no lookup
         process(del("2", 13));
         process(up("2", "fresh text", 14)); // deleted: embed again, do not ask the sink
-        harness.prepareSnapshotPreBarrier(2);
-        assertThat(lookup.requests()).hasSize(1);
-        assertThat(model.texts()).containsExactly("fresh text", "fresh text");
-        assertThat(describe(harness.extractOutputValues()).subList(2, 5))
+        harness.endInput();
+        assertThat(lookup.requests()).hasSize(2);
+        assertThat(model.texts()).containsExactly("z one", "fresh text", "fresh text");
+        assertThat(describe(harness.extractOutputValues()).subList(3, 6))
                 .containsExactly("METADATA 1 12", "DELETE 2 13", "UPSERT 2 fresh text 14");
     }
 
@@ -187,7 +238,7 @@ class EmbeddingOperatorTest {
             lastLsn.put(id, 100L + i);
             maxHeld = Math.max(maxHeld, op.bufferedRows());
         }
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
 
         assertThat(maxHeld).isLessThanOrEqualTo(10);
         assertThat(model.maxConcurrentCalls()).isLessThanOrEqualTo(2);
@@ -202,22 +253,36 @@ class EmbeddingOperatorTest {
     }
 
     @Test
-    void checkpointBarrierWaitsUntilNothingIsInFlight() throws Exception {
-        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("barrier", 20);
-        EmbeddingOperator op = operator("barrier", null, config(2, 2, 100));
+    void aCheckpointKeepsHeldChangesAndARestoreReissuesThemInOrder() throws Exception {
+        gatedModel = TestingEmbeddingModel.gated("held");
+        EmbeddingOperator op = operator("held", null, config(2, 2, 100));
         harness = open(op);
-        for (int i = 0; i < 5; i++) {
-            process(up("r" + i, "row " + i, i + 1));
-        }
-        assertThat(op.bufferedRows()).isPositive(); // two batches in flight, one row open
+        process(up("k", "k v1", 1)); // in flight
+        process(up("x", "x v1", 2)); // open batch
+        process(del("y", 3)); // ready, behind both
+        process(up("k", "k v2", 4)); // seals [x, k v2]: in flight
+        await().until(() -> gatedModel.callCount() == 2);
 
-        harness.prepareSnapshotPreBarrier(1);
+        harness.prepareSnapshotPreBarrier(1); // does not wait for the model
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(op.inFlightBatches()).isEqualTo(2);
+        gatedModel.releaseAll(); // what the old operator still emits is lost with its output
+        harness.close();
 
-        assertThat(op.bufferedRows()).isZero();
-        assertThat(op.inFlightBatches()).isZero();
-        assertThat(harness.extractOutputValues()).hasSize(5);
-        assertThat(model.texts()).hasSize(5);
-        harness.snapshot(1, 1);
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("held-after", 0);
+        harness = restore(operator("held-after", null, config(2, 2, 100)), snapshot);
+        process(up("x", "x v1", 5)); // new input goes after the re-issued changes
+        harness.endInput();
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly(
+                        "UPSERT k k v1 1",
+                        "UPSERT x x v1 2",
+                        "DELETE y 3",
+                        "UPSERT k k v2 4",
+                        "METADATA x 5");
+        assertThat(model.texts()).containsExactly("k v1", "x v1", "k v2");
     }
 
     // ---- truncate ----
@@ -231,14 +296,14 @@ class EmbeddingOperatorTest {
         harness = open(op);
 
         process(up("m", "m text", 2)); // a miss: asks the sink, which has nothing
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("j", "j text", 3)); // still in the open batch when the truncate comes
         process(truncate(5));
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT m m text 2", "UPSERT j j text 3", "TRUNCATE 5");
 
         process(up("k", "kept", 6)); // the sink had it before the truncate: must embed
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
         assertThat(describe(harness.extractOutputValues()).get(3)).isEqualTo("UPSERT k kept 6");
         assertThat(lookup.requests()).containsExactly(TABLE + ":m", TABLE + ":j");
 
@@ -247,7 +312,7 @@ class EmbeddingOperatorTest {
         harness = restore(operator("truncate", "truncate", config(10, 2, 100)), snapshot);
         process(up("m", "m text", 7)); // hash from before the truncate: gone
         process(up("k", "kept", 8)); // hash from after it: skip
-        harness.prepareSnapshotPreBarrier(3);
+        harness.endInput();
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT m m text 7", "METADATA k 8");
         assertThat(model.texts()).containsExactly("m text", "j text", "kept", "m text");
@@ -265,9 +330,9 @@ class EmbeddingOperatorTest {
         process(up("2", "REFUSE this one", 2));
         process(up("3", "fine three", 3));
         process(up("4", "x".repeat(41), 4)); // over the limit: never sent
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
         process(up("2", "REFUSE this one", 5)); // refused before: tried again, refused again
-        harness.prepareSnapshotPreBarrier(2);
+        harness.endInput();
 
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT 1 fine one 1", "UPSERT 3 fine three 3");
@@ -288,8 +353,7 @@ class EmbeddingOperatorTest {
         TestingEmbeddingModel.jittery("transient", 0);
         harness = open(operator("transient", null, config(2, 2, 100)));
         process(up("1", "FAIL now", 1));
-        assertThatThrownBy(() -> harness.prepareSnapshotPreBarrier(1))
-                .hasStackTraceContaining("transient failure");
+        assertThatThrownBy(() -> harness.endInput()).hasStackTraceContaining("transient failure");
         // the failed batch never completes: finishing rethrows instead of waiting for it
         assertThatThrownBy(() -> harness.close()).hasStackTraceContaining("transient failure");
         harness = null;
@@ -308,7 +372,7 @@ class EmbeddingOperatorTest {
         harness = open(op);
         String text = "alpha beta gamma delta epsilon zeta";
         process(up("1", text, 1));
-        harness.prepareSnapshotPreBarrier(1);
+        harness.endInput();
 
         VectorWrite write = harness.extractOutputValues().get(0);
         List<String> expected = TextChunker.characters(12, 3).split(text);

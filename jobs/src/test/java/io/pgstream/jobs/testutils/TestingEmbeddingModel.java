@@ -44,6 +44,7 @@ public final class TestingEmbeddingModel implements EmbeddingModel {
     private final AtomicInteger maxConcurrentTexts = new AtomicInteger();
     private final AtomicInteger concurrentCalls = new AtomicInteger();
     private final AtomicInteger maxConcurrentCalls = new AtomicInteger();
+    private volatile boolean released;
 
     private TestingEmbeddingModel(boolean gated, int maxDelayMillis) {
         this.gated = gated;
@@ -108,7 +109,7 @@ public final class TestingEmbeddingModel implements EmbeddingModel {
         maxConcurrentTexts.accumulateAndGet(concurrentTexts.addAndGet(texts.size()), Math::max);
         maxConcurrentCalls.accumulateAndGet(concurrentCalls.incrementAndGet(), Math::max);
         try {
-            if (gated) {
+            if (gated && !released) {
                 gate.get();
             } else if (maxDelayMillis > 0) {
                 Thread.sleep(ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
@@ -144,6 +145,7 @@ public final class TestingEmbeddingModel implements EmbeddingModel {
 
     /** Lets every call, present and future, return at once. */
     public void releaseAll() {
+        released = true;
         gates.forEach(g -> g.complete(null));
     }
 

@@ -1,0 +1,206 @@
+package io.pgstream.jobs.embedding;
+
+import io.pgstream.jobs.document.DocumentChange;
+import io.pgstream.jobs.sink.ContentHashLookup;
+import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.VectorWrite;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The batch-thread half of {@link EmbeddingOperator}: runs sealed batches on a bounded pool of its
+ * own threads, asks the sink's {@link ContentHashLookup} for rows the operator has no hash of,
+ * calls the {@link EmbeddingModel}, and retries a refused batch text by text to find the culprits.
+ * It keeps no state of the operator's: a batch's rows no longer change once sealed, and every
+ * outcome goes back through the callbacks (which the operator routes to its mailbox).
+ */
+final class BatchEmbedder implements AutoCloseable {
+
+    /** A finished batch: one outcome per row, in the batch's order. */
+    record Result(List<BatchOutcome> outcomes, int textsEmbedded, long millis) {}
+
+    private final EmbeddingModel model;
+    private final ContentHashLookup lookup;
+    private final ReentrantLock lookupLock = new ReentrantLock();
+    private final ThreadPoolExecutor executor;
+
+    /**
+     * @param lookup the sink's stored hashes; null when rows are never looked up
+     * @param threads at most this many model calls run at once
+     */
+    BatchEmbedder(EmbeddingModel model, ContentHashLookup lookup, int threads, String name) {
+        this.model = model;
+        this.lookup = lookup;
+        AtomicInteger n = new AtomicInteger();
+        this.executor =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        60,
+                        TimeUnit.SECONDS,
+                        new ArrayBlockingQueue<>(threads),
+                        r -> {
+                            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Embeds the batch on a batch thread; exactly one of the callbacks runs, on that thread. The
+     * caller keeps at most {@code threads} batches submitted and not yet answered.
+     */
+    void submit(List<PendingWrite> batch, Consumer<Result> done, Consumer<Throwable> failed) {
+        executor.execute(
+                () -> {
+                    long started = System.nanoTime();
+                    Result result;
+                    try {
+                        BatchOutcome[] outcomes = compute(batch);
+                        int texts = 0;
+                        for (int i = 0; i < batch.size(); i++) {
+                            if (outcomes[i] instanceof BatchOutcome.Written w
+                                    && w.write().kind() == VectorWrite.Kind.UPSERT) {
+                                texts += batch.get(i).chunks.size();
+                            }
+                        }
+                        long millis = (System.nanoTime() - started) / 1_000_000;
+                        result = new Result(Arrays.asList(outcomes), texts, millis);
+                    } catch (Throwable t) {
+                        failed.accept(t);
+                        return;
+                    }
+                    done.accept(result);
+                });
+    }
+
+    private BatchOutcome[] compute(List<PendingWrite> batch) throws Exception {
+        BatchOutcome[] outcomes = new BatchOutcome[batch.size()];
+        lookUpStoredHashes(batch, outcomes);
+        List<Integer> toEmbed = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes[i] == null) {
+                toEmbed.add(i);
+                texts.addAll(batch.get(i).chunks);
+            }
+        }
+        if (texts.isEmpty()) {
+            return outcomes;
+        }
+        List<float[]> vectors;
+        try {
+            vectors = callModel(texts);
+        } catch (PermanentEmbeddingException refused) {
+            if (toEmbed.size() == 1) {
+                outcomes[toEmbed.get(0)] = refusal(batch.get(toEmbed.get(0)), refused);
+                return outcomes;
+            }
+            for (int i : toEmbed) { // find the rows the model refuses, one by one
+                PendingWrite write = batch.get(i);
+                try {
+                    outcomes[i] = upsertOf(write, callModel(write.chunks), 0);
+                } catch (PermanentEmbeddingException e) {
+                    outcomes[i] = refusal(write, e);
+                }
+            }
+            return outcomes;
+        }
+        int offset = 0;
+        for (int i : toEmbed) {
+            PendingWrite write = batch.get(i);
+            outcomes[i] = upsertOf(write, vectors, offset);
+            offset += write.chunks.size();
+        }
+        return outcomes;
+    }
+
+    private List<float[]> callModel(List<String> texts) throws EmbeddingException {
+        List<float[]> vectors = model.embed(texts);
+        if (vectors.size() != texts.size()) {
+            throw new EmbeddingException(
+                    "Model "
+                            + model.id()
+                            + " returned "
+                            + vectors.size()
+                            + " vectors for "
+                            + texts.size()
+                            + " texts");
+        }
+        return vectors;
+    }
+
+    /** Marks rows whose text the sink already stores (same hash) as metadata writes. */
+    private void lookUpStoredHashes(List<PendingWrite> batch, BatchOutcome[] outcomes)
+            throws Exception {
+        Map<String, Map<String, Integer>> byTable = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWrite write = batch.get(i);
+            if (write.needsLookup && lookup != null) {
+                byTable.computeIfAbsent(write.change.sourceTable(), t -> new LinkedHashMap<>())
+                        .put(write.change.id(), i);
+            }
+        }
+        for (Map.Entry<String, Map<String, Integer>> table : byTable.entrySet()) {
+            Map<String, String> stored;
+            lookupLock.lock(); // the lookup is called from one thread at a time
+            try {
+                stored = lookup.contentHashes(table.getKey(), table.getValue().keySet());
+            } finally {
+                lookupLock.unlock();
+            }
+            for (Map.Entry<String, Integer> row : table.getValue().entrySet()) {
+                PendingWrite write = batch.get(row.getValue());
+                if (write.hash.equals(stored.get(row.getKey()))) {
+                    outcomes[row.getValue()] =
+                            new BatchOutcome.Written(EmbeddingOperator.metadataOf(write.change));
+                }
+            }
+        }
+    }
+
+    private static BatchOutcome upsertOf(PendingWrite write, List<float[]> vectors, int offset) {
+        List<VectorWrite.Chunk> chunks = new ArrayList<>(write.chunks.size());
+        for (int c = 0; c < write.chunks.size(); c++) {
+            chunks.add(new VectorWrite.Chunk(c, write.chunks.get(c), vectors.get(offset + c)));
+        }
+        DocumentChange change = write.change;
+        return new BatchOutcome.Written(
+                VectorWrite.upsert(
+                        change.sourceTable(),
+                        change.id(),
+                        chunks,
+                        write.hash,
+                        change.metadataJson(),
+                        change.lsn(),
+                        change.commitTime()));
+    }
+
+    private static BatchOutcome refusal(PendingWrite write, EmbeddingException e) {
+        return new BatchOutcome.Refused(
+                DeadLetter.of(
+                        write.change.sourceTable(),
+                        write.change.id(),
+                        write.change.lsn(),
+                        e.getMessage(),
+                        write.text,
+                        Instant.now()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}
