@@ -31,6 +31,12 @@ import org.apache.flink.metrics.MetricGroup;
  */
 public abstract class BufferedVectorWriter implements SinkWriter<VectorWrite> {
 
+    /**
+     * The default {@code sink.max-linger}: long enough for a burst of changes to share one
+     * transaction, short against the commit → searchable budget.
+     */
+    public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(20);
+
     private final int batchSize;
     private final Duration maxLinger;
     private final ProcessingTimeService time;

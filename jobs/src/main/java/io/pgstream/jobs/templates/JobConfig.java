@@ -104,7 +104,8 @@ public record JobConfig(
             String url,
             String collection,
             String apiKeyEnv,
-            int batchSize)
+            int batchSize,
+            Duration maxLinger)
             implements Serializable {}
 
     /** {@code checkpoint:} how often and where the job's progress is saved. */

@@ -3,6 +3,7 @@ package io.pgstream.jobs.templates;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.sink.BufferedVectorWriter;
 import io.pgstream.jobs.sink.DeadLetterSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +189,7 @@ public final class JobConfigLoader {
             throw n.error("type", "missing; allowed: pgvector, qdrant");
         }
         int batchSize = n.integer("batch-size", 500, 1);
+        Duration maxLinger = maxLinger(n);
         if (type == JobConfig.SinkType.PGVECTOR) {
             String dsn = n.optionalString("dsn", sourceDsn);
             String table = n.string("table");
@@ -198,7 +200,8 @@ public final class JobConfigLoader {
                 }
             }
             n.finish();
-            return new JobConfig.Sink(type, dsn, table, hnsw, null, null, null, batchSize);
+            return new JobConfig.Sink(
+                    type, dsn, table, hnsw, null, null, null, batchSize, maxLinger);
         }
         String url = n.string("url");
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
@@ -212,6 +215,22 @@ public final class JobConfigLoader {
             }
         }
         n.finish();
-        return new JobConfig.Sink(type, null, null, false, url, collection, apiKeyEnv, batchSize);
+        return new JobConfig.Sink(
+                type, null, null, false, url, collection, apiKeyEnv, batchSize, maxLinger);
+    }
+
+    /**
+     * {@code sink.max-linger}: a duration (0 flushes at the writer's next turn), or {@code
+     * checkpoint} to write only when a checkpoint starts or a batch is full.
+     */
+    private static Duration maxLinger(ConfigNode n) {
+        if (n.has("max-linger") && "checkpoint".equals(n.optionalString("max-linger", null))) {
+            return null;
+        }
+        Duration linger = n.duration("max-linger", BufferedVectorWriter.DEFAULT_MAX_LINGER);
+        if (linger.isNegative()) {
+            throw n.error("max-linger", "must be a duration >= 0 (e.g. 20ms) or 'checkpoint'");
+        }
+        return linger;
     }
 }

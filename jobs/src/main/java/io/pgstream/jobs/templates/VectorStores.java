@@ -77,7 +77,8 @@ public final class VectorStores {
         QdrantSinkConfig q =
                 QdrantSinkConfig.of(
                                 c.sink().url(), c.sink().collection(), c.embedding().dimensions())
-                        .withBatchSize(c.sink().batchSize());
+                        .withBatchSize(c.sink().batchSize())
+                        .withMaxLinger(c.sink().maxLinger());
         return c.sink().apiKeyEnv() == null ? q : q.withApiKeyEnv(c.sink().apiKeyEnv());
     }
 
@@ -88,12 +89,18 @@ public final class VectorStores {
         return new DeadLetterSink(PgConnectionConfig.parse(dsn), c.deadLetterTable());
     }
 
+    /** The pgvector writer's configuration of a pgvector job. */
+    static PgVectorSinkConfig pgvectorConfig(JobConfig c) {
+        return pgvector(c);
+    }
+
     private static PgVectorSinkConfig pgvector(JobConfig c) {
         return PgVectorSinkConfig.of(
-                PgConnectionConfig.parse(c.sink().dsn()),
-                c.sink().table(),
-                c.embedding().dimensions(),
-                c.sink().hnsw(),
-                c.sink().batchSize());
+                        PgConnectionConfig.parse(c.sink().dsn()),
+                        c.sink().table(),
+                        c.embedding().dimensions(),
+                        c.sink().hnsw(),
+                        c.sink().batchSize())
+                .withMaxLinger(c.sink().maxLinger());
     }
 }

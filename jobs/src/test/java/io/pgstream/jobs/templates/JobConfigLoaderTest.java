@@ -54,6 +54,34 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void sinkMaxLingerDefaultsToEagerWritesAndReachesTheWriterConfig() {
+        JobConfig c = parse(README_EXAMPLE);
+        assertThat(c.sink().maxLinger()).isEqualTo(Duration.ofMillis(20));
+        assertThat(VectorStores.pgvectorConfig(c).maxLinger()).isEqualTo(Duration.ofMillis(20));
+
+        JobConfig slow =
+                parse(
+                        README_EXAMPLE.replace(
+                                "  type: pgvector", "  type: pgvector\n  max-linger: 250ms"));
+        assertThat(VectorStores.pgvectorConfig(slow).maxLinger()).isEqualTo(Duration.ofMillis(250));
+
+        JobConfig checkpointOnly =
+                parse(
+                        README_EXAMPLE.replace(
+                                "  type: pgvector", "  type: pgvector\n  max-linger: checkpoint"));
+        assertThat(checkpointOnly.sink().maxLinger()).isNull();
+        assertThat(VectorStores.pgvectorConfig(checkpointOnly).maxLinger()).isNull();
+
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  type: pgvector",
+                                                "  type: pgvector\n  max-linger: soon")))
+                .hasMessageContaining("max-linger");
+    }
+
+    @Test
     void defaultsAndEnvironmentExpansion() {
         JobConfig c =
                 parse(

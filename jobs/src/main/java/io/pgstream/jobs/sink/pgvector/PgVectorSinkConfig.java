@@ -2,6 +2,7 @@ package io.pgstream.jobs.sink.pgvector;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.jobs.sink.BufferedVectorWriter;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,7 @@ public final class PgVectorSinkConfig implements Serializable {
     private final int dimensions;
     private final boolean hnsw;
     private final int batchSize;
+    private final Duration maxLinger;
 
     private PgVectorSinkConfig(
             PgConnectionConfig connection,
@@ -28,13 +30,18 @@ public final class PgVectorSinkConfig implements Serializable {
             String table,
             int dimensions,
             boolean hnsw,
-            int batchSize) {
+            int batchSize,
+            Duration maxLinger) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.schema = schema;
         this.table = table;
         this.dimensions = dimensions;
         this.hnsw = hnsw;
         this.batchSize = batchSize;
+        this.maxLinger = maxLinger;
+        if (maxLinger != null && maxLinger.isNegative()) {
+            throw new IllegalArgumentException("max-linger must be >= 0, got " + maxLinger);
+        }
         if (dimensions < 1 || dimensions > 16000) {
             throw new IllegalArgumentException(
                     "pgvector dimensions must be between 1 and 16000, got " + dimensions);
@@ -62,7 +69,22 @@ public final class PgVectorSinkConfig implements Serializable {
             throw new IllegalArgumentException(
                     "Invalid pgvector table '" + table + "': expected name or schema.name");
         }
-        return new PgVectorSinkConfig(connection, schema, name, dimensions, hnsw, batchSize);
+        return new PgVectorSinkConfig(
+                connection,
+                schema,
+                name,
+                dimensions,
+                hnsw,
+                batchSize,
+                BufferedVectorWriter.DEFAULT_MAX_LINGER);
+    }
+
+    /**
+     * @param linger null to flush on batch size and checkpoints only
+     */
+    public PgVectorSinkConfig withMaxLinger(Duration linger) {
+        return new PgVectorSinkConfig(
+                connection, schema, table, dimensions, hnsw, batchSize, linger);
     }
 
     /** Reads the {@link PgVectorSinkOptions}; {@code dimensions} is required. */
@@ -123,10 +145,11 @@ public final class PgVectorSinkConfig implements Serializable {
 
     /**
      * How long a buffered write may wait for more before the writer flushes it without a
-     * checkpoint; null flushes on batch size and checkpoints only. 20 ms.
+     * checkpoint; null flushes on batch size and checkpoints only. Default {@link
+     * BufferedVectorWriter#DEFAULT_MAX_LINGER}.
      */
     public Duration maxLinger() {
-        return Duration.ofMillis(20);
+        return maxLinger;
     }
 
     @Override

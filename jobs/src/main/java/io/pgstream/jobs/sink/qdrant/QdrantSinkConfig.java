@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink.qdrant;
 
+import io.pgstream.jobs.sink.BufferedVectorWriter;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class QdrantSinkConfig implements Serializable {
     private final QdrantDistance distance;
     private final int batchSize;
     private final Duration timeout;
+    private final Duration maxLinger;
 
     private QdrantSinkConfig(
             String host,
@@ -35,7 +37,8 @@ public final class QdrantSinkConfig implements Serializable {
             int dimensions,
             QdrantDistance distance,
             int batchSize,
-            Duration timeout) {
+            Duration timeout,
+            Duration maxLinger) {
         this.host = host;
         this.port = port;
         this.tls = tls;
@@ -46,6 +49,7 @@ public final class QdrantSinkConfig implements Serializable {
         this.distance = Objects.requireNonNull(distance, "distance");
         this.batchSize = batchSize;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.maxLinger = maxLinger;
         if (collection.isBlank()) {
             throw new IllegalArgumentException("Qdrant collection name is empty");
         }
@@ -88,7 +92,8 @@ public final class QdrantSinkConfig implements Serializable {
                 dimensions,
                 QdrantDistance.COSINE,
                 256,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                BufferedVectorWriter.DEFAULT_MAX_LINGER);
     }
 
     /** Reads the {@link QdrantSinkOptions}; {@code dimensions} is required. */
@@ -124,27 +129,86 @@ public final class QdrantSinkConfig implements Serializable {
                 dimensions,
                 distance,
                 batchSize,
-                timeout);
+                timeout,
+                maxLinger);
     }
 
     public QdrantSinkConfig withApiKey(String key) {
         return new QdrantSinkConfig(
-                host, port, tls, null, key, collection, dimensions, distance, batchSize, timeout);
+                host,
+                port,
+                tls,
+                null,
+                key,
+                collection,
+                dimensions,
+                distance,
+                batchSize,
+                timeout,
+                maxLinger);
     }
 
     public QdrantSinkConfig withDistance(QdrantDistance d) {
         return new QdrantSinkConfig(
-                host, port, tls, apiKeyEnv, apiKey, collection, dimensions, d, batchSize, timeout);
+                host,
+                port,
+                tls,
+                apiKeyEnv,
+                apiKey,
+                collection,
+                dimensions,
+                d,
+                batchSize,
+                timeout,
+                maxLinger);
     }
 
     public QdrantSinkConfig withBatchSize(int n) {
         return new QdrantSinkConfig(
-                host, port, tls, apiKeyEnv, apiKey, collection, dimensions, distance, n, timeout);
+                host,
+                port,
+                tls,
+                apiKeyEnv,
+                apiKey,
+                collection,
+                dimensions,
+                distance,
+                n,
+                timeout,
+                maxLinger);
+    }
+
+    /**
+     * @param linger null to flush on batch size and checkpoints only
+     */
+    public QdrantSinkConfig withMaxLinger(Duration linger) {
+        return new QdrantSinkConfig(
+                host,
+                port,
+                tls,
+                apiKeyEnv,
+                apiKey,
+                collection,
+                dimensions,
+                distance,
+                batchSize,
+                timeout,
+                linger);
     }
 
     public QdrantSinkConfig withTimeout(Duration t) {
         return new QdrantSinkConfig(
-                host, port, tls, apiKeyEnv, apiKey, collection, dimensions, distance, batchSize, t);
+                host,
+                port,
+                tls,
+                apiKeyEnv,
+                apiKey,
+                collection,
+                dimensions,
+                distance,
+                batchSize,
+                t,
+                maxLinger);
     }
 
     /**
@@ -209,10 +273,11 @@ public final class QdrantSinkConfig implements Serializable {
 
     /**
      * How long a buffered write may wait for more before the writer flushes it without a
-     * checkpoint; null flushes on batch size and checkpoints only. 20 ms.
+     * checkpoint; null flushes on batch size and checkpoints only. Default {@link
+     * BufferedVectorWriter#DEFAULT_MAX_LINGER}.
      */
     public Duration maxLinger() {
-        return Duration.ofMillis(20);
+        return maxLinger;
     }
 
     @Override
