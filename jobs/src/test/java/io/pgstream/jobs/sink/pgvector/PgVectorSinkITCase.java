@@ -28,7 +28,8 @@ class PgVectorSinkITCase {
     @Test
     void aCompletedCheckpointMeansItsWritesAreCommitted() throws Exception {
         PgVectorSinkConfig config =
-                PgVectorSinkConfig.of(PG.config(), "pgvectorsink_docs", DIMS, true, 1_000_000);
+                PgVectorSinkConfig.of(PG.config(), "pgvectorsink_docs", DIMS, true, 1_000_000)
+                        .withMaxLinger(null);
         CheckpointCoverage.whenCheckpointCovers(
                 N,
                 DIMS,

@@ -28,7 +28,8 @@ class QdrantSinkITCase {
             QdrantSinkConfig config =
                     QdrantSinkConfig.of(server.url(), "qdrantsink_docs", DIMS)
                             .withApiKey("k")
-                            .withBatchSize(1_000_000);
+                            .withBatchSize(1_000_000)
+                            .withMaxLinger(null);
             CheckpointCoverage.whenCheckpointCovers(
                     N,
                     DIMS,
