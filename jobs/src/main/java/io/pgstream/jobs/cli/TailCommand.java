@@ -108,6 +108,24 @@ final class TailCommand implements Callable<Integer> {
     Long idleExitSeconds;
 
     @Option(
+            names = "--print-at-once",
+            description =
+                    "Print each change as soon as it is read instead of once a checkpoint covers"
+                            + " it (milliseconds instead of up to a second). At-least-once: after"
+                            + " a crash or kill, the next tail on the slot prints the changes"
+                            + " since the last checkpoint again.")
+    boolean printAtOnce;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "<ms>",
+            defaultValue = "1000",
+            description =
+                    "Milliseconds between checkpoints, which acknowledge the slot (and release"
+                            + " changes without --print-at-once); default: ${DEFAULT-VALUE}")
+    long checkpointMillis;
+
+    @Option(
             names = "--no-progress",
             description = "No snapshot progress line on stderr (it is drawn only on a terminal)")
     boolean noProgress;
@@ -154,13 +172,15 @@ final class TailCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        env.enableCheckpointing(1000);
+        if (checkpointMillis < 10) {
+            throw new ParameterException(
+                    spec.commandLine(), "--checkpoint-interval must be at least 10 ms");
+        }
+        env.enableCheckpointing(checkpointMillis);
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
         Lsn lastPrinted = null;
-        try (CloseableIterator<ChangeEvent> changes =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "postgres")
-                        .executeAndCollect("pgstream tail")) {
+        try (CloseableIterator<ChangeEvent> changes = changes(env, source)) {
             IdleTimer idle = new IdleTimer(changes, idleExitSeconds);
             SnapshotProgress progress = progress();
             ChangeEvent e;
@@ -180,11 +200,26 @@ final class TailCommand implements Callable<Integer> {
             if (progress != null) {
                 progress.finish();
             }
-            if (lastPrinted != null) {
+            if (lastPrinted != null && !printAtOnce) {
                 awaitAcknowledged(lastPrinted);
             }
         }
         return 0;
+    }
+
+    /**
+     * By default Flink's collect sink, which releases a change once a checkpoint covers it; with
+     * {@code --print-at-once}, a sink that hands it over at once.
+     */
+    private CloseableIterator<ChangeEvent> changes(
+            StreamExecutionEnvironment env, PostgresSource<ChangeEvent> source) throws Exception {
+        var stream = env.fromSource(source, WatermarkStrategy.noWatermarks(), "postgres");
+        if (!printAtOnce) {
+            return stream.executeAndCollect("pgstream tail");
+        }
+        ImmediateCollectSink sink = new ImmediateCollectSink();
+        stream.sinkTo(sink).name("print at once");
+        return sink.changes(env.executeAsync("pgstream tail"));
     }
 
     /** A progress line on stderr while the snapshot runs, when stderr is a terminal. */

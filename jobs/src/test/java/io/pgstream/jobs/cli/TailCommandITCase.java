@@ -32,6 +32,10 @@ class TailCommandITCase {
 
     /** Runs the CLI on a background thread; the future holds what it printed. */
     private static CompletableFuture<CliRun> tail(String... extra) {
+        return tailOf("tail_test", "public.t", extra);
+    }
+
+    private static CompletableFuture<CliRun> tailOf(String slot, String table, String... extra) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -39,11 +43,11 @@ class TailCommandITCase {
                                 "--dsn",
                                 dsn(),
                                 "--slot",
-                                "tail_test",
+                                slot,
                                 "--publication",
-                                "tail_pub",
+                                slot + "_pub",
                                 "--table",
-                                "public.t"));
+                                table));
         args.addAll(List.of(extra));
         return CompletableFuture.supplyAsync(() -> CliRun.of(args.toArray(String[]::new)));
     }
@@ -139,6 +143,40 @@ class TailCommandITCase {
         String[] again = second.out().strip().split("\n");
         assertThat(again).hasSize(1);
         assertThat(JSON.readTree(again[0]).get("row").get("id").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void printAtOnceDoesNotWaitForACheckpoint() throws Exception {
+        PG.execute("CREATE TABLE now_t (id int PRIMARY KEY, txt text)");
+        // No checkpoint completes for an hour: only a change handed over at once gets printed.
+        CompletableFuture<CliRun> run =
+                tailOf(
+                        "tail_now",
+                        "public.now_t",
+                        "--startup-mode",
+                        "latest",
+                        "--print-at-once",
+                        "--checkpoint-interval",
+                        "3600000",
+                        "--max-events",
+                        "1");
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                ((Number)
+                                                        PG.queryValue(
+                                                                "SELECT count(*) FROM"
+                                                                        + " pg_replication_slots"
+                                                                        + " WHERE slot_name ="
+                                                                        + " 'tail_now' AND active"))
+                                                .longValue()
+                                        == 1);
+        PG.execute("INSERT INTO now_t VALUES (7, 'now')");
+        CliRun result = run.get(120, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode insert = JSON.readTree(result.out().strip());
+        assertThat(insert.get("op").asText()).isEqualTo("insert");
+        assertThat(insert.get("row").get("id").asInt()).isEqualTo(7);
     }
 
     @Test
