@@ -2,6 +2,7 @@ package io.pgstream.connector.event;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -274,6 +275,14 @@ public final class ChangeEvent implements Serializable {
                 unchangedToastColumns = new LinkedHashSet<>();
             }
             unchangedToastColumns.add(column);
+            return this;
+        }
+
+        /** No longer marks {@code columns} as unchanged TOAST (their values were filled in). */
+        public Builder clearUnchangedToastColumns(Collection<String> columns) {
+            if (unchangedToastColumns != null) {
+                unchangedToastColumns.removeAll(columns);
+            }
             return this;
         }
 

@@ -7,9 +7,12 @@ import io.pgstream.connector.format.ChangeEventJson;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,11 +21,16 @@ import java.util.function.Consumer;
  *
  * <p>Rules: an insert, update or snapshot read is an upsert; an update that changes the key is a
  * delete of the old key followed by an upsert of the new one; a delete is a delete of the key the
- * replica identity sends; a truncate is a truncate of the table. Unchanged TOAST columns are never
- * rendered: when one of the text's columns is unchanged the upsert carries no text (the stored
- * vectors stay, metadata is refreshed), and unchanged metadata columns are left out of the metadata
- * (the writer merges metadata for such upserts). Metadata holds every column that is not part of
- * the text, as JSON with the same value encoding as {@code pgstream tail}.
+ * replica identity sends; a truncate is a truncate of the table. Metadata holds every column that
+ * is not part of the text, as JSON with the same value encoding as {@code pgstream tail}.
+ *
+ * <p>An update that leaves a long value untouched sends it as "unchanged TOAST", without the value.
+ * When that column is part of the text the text must still be the row's whole new text: under
+ * {@code REPLICA IDENTITY FULL} the old row carries the value and is used here; otherwise {@link
+ * #missingTextColumns} names what {@link DocumentMapping} reads back from the table first ({@link
+ * CurrentRowReader}). Only when the value is unknown even then (the row was deleted since; its
+ * delete follows) does the upsert carry no text and refresh metadata alone. Unchanged metadata
+ * columns are left out of the metadata (the writer merges metadata for such upserts).
  */
 public final class DocumentMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -71,18 +79,52 @@ public final class DocumentMapper implements Serializable {
                                 DocumentChange.delete(table, oldId, version, event.commitTime()));
                     }
                 }
-                boolean textUnchanged = false;
-                for (String column : template.columns()) {
-                    if (event.unchangedToastColumns().contains(column)) {
-                        textUnchanged = true;
-                        break;
-                    }
-                }
-                String text = textUnchanged ? null : template.render(row);
+                String text = text(event);
                 out.accept(
                         DocumentChange.upsert(
                                 table, id, text, metadata(row), version, event.commitTime()));
         }
+    }
+
+    /**
+     * The text's columns an update left as unchanged TOAST that the old row does not carry either:
+     * their current values must be read from the table before {@link #map} can render the text.
+     */
+    public Set<String> missingTextColumns(ChangeEvent event) {
+        if (event.unchangedToastColumns().isEmpty()
+                || !keyColumns.containsKey(event.schema() + "." + event.table())) {
+            return Set.of();
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (String column : template.columns()) {
+            if (event.unchangedToastColumns().contains(column)
+                    && (event.oldRow() == null || !event.oldRow().containsKey(column))) {
+                missing.add(column);
+            }
+        }
+        return missing;
+    }
+
+    /** The row's text, or null when a column of it is unchanged TOAST and unknown here. */
+    private String text(ChangeEvent event) {
+        Map<String, Object> row = event.row();
+        if (event.unchangedToastColumns().isEmpty()) {
+            return template.render(row);
+        }
+        Map<String, Object> values = null;
+        for (String column : template.columns()) {
+            if (!event.unchangedToastColumns().contains(column)) {
+                continue;
+            }
+            if (event.oldRow() == null || !event.oldRow().containsKey(column)) {
+                return null;
+            }
+            if (values == null) {
+                values = new HashMap<>(row);
+            }
+            values.put(column, event.oldRow().get(column));
+        }
+        return template.render(values == null ? row : values);
     }
 
     private static boolean hasAll(Map<String, Object> row, List<String> columns) {

@@ -6,6 +6,7 @@ import io.pgstream.connector.source.PostgresSource;
 import io.pgstream.connector.source.PostgresSourceBuilder;
 import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
+import io.pgstream.jobs.document.CurrentRowReader;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.document.DocumentMapper;
 import io.pgstream.jobs.document.DocumentMapping;
@@ -78,7 +79,10 @@ public final class SyncJob {
                                 "postgres")
                         .uid("pgstream-source");
         DataStream<DocumentChange> documents =
-                changes.flatMap(new DocumentMapping(new DocumentMapper(keys, text)))
+                changes.flatMap(
+                                new DocumentMapping(
+                                        new DocumentMapper(keys, text),
+                                        new CurrentRowReader.Spec(source, keys)))
                         .returns(TypeInformation.of(DocumentChange.class))
                         .name("documents")
                         .uid("pgstream-documents");

@@ -66,16 +66,58 @@ class DocumentMapperTest {
     }
 
     @Test
-    void unchangedToastTextColumnMeansTextUnknownAndIsNeverRenderedAsEmpty() {
-        List<DocumentChange> out =
-                map(
-                        event(Operation.UPDATE, "public", "docs")
-                                .row(row("id", 5, "title", "T2", "n", 1))
-                                .unchangedToastColumn("body")
-                                .build());
+    void anUnchangedToastTextColumnMustBeReadBackAndIsNeverRenderedAsEmpty() {
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T2", "n", 1))
+                        .unchangedToastColumn("body")
+                        .build();
+        assertThat(mapper().missingTextColumns(e)).containsExactly("body");
+        // Unread (the row is gone by the time it is read back): metadata only, never "T2\n\n".
+        List<DocumentChange> out = map(e);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).textKnown()).isFalse();
         assertThat(out.get(0).metadataJson()).isEqualTo("{\"id\":5,\"n\":1}");
+    }
+
+    @Test
+    void underReplicaIdentityFullTheOldRowSuppliesTheUnchangedToastValue() {
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T2", "n", 1))
+                        .oldRow(row("id", 5, "title", "T1", "body", "long body", "n", 1))
+                        .unchangedToastColumn("body")
+                        .build();
+        assertThat(mapper().missingTextColumns(e)).isEmpty();
+        assertThat(map(e)).extracting(DocumentChange::text).containsExactly("T2\n\nlong body");
+    }
+
+    @Test
+    void anUnchangedToastMetadataColumnNeedsNoReadBackAndKeepsTheText() {
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T2", "body", "B"))
+                        .unchangedToastColumn("attachment")
+                        .build();
+        assertThat(mapper().missingTextColumns(e)).isEmpty();
+        List<DocumentChange> out = map(e);
+        assertThat(out).extracting(DocumentChange::text).containsExactly("T2\n\nB");
+        assertThat(out.get(0).metadataJson()).isEqualTo("{\"id\":5}");
+    }
+
+    @Test
+    void aFilledInEventRendersTheWholeNewText() {
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T2", "n", 1))
+                        .unchangedToastColumn("body")
+                        .build();
+        LinkedHashMap<String, Object> filled = new LinkedHashMap<>(e.row());
+        filled.put("body", "long body");
+        ChangeEvent read =
+                e.toBuilder().ownedRow(filled).clearUnchangedToastColumns(List.of("body")).build();
+        assertThat(mapper().missingTextColumns(read)).isEmpty();
+        assertThat(map(read)).extracting(DocumentChange::text).containsExactly("T2\n\nlong body");
     }
 
     @Test
