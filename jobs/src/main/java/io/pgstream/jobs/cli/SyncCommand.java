@@ -97,11 +97,10 @@ final class SyncCommand implements Callable<Integer> {
     static void run(JobConfig job, int webUiPort, boolean progress, PrintWriter err)
             throws Exception {
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
+        new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
         SlotManager.prepareFor(
-                PgConnectionConfig.parse(job.source().dsn()),
-                job.source().slot(),
-                job.source().publication(),
-                job.source().tables());
+                source, job.source().slot(), job.source().publication(), job.source().tables());
         VectorStores.prepare(job);
 
         Path checkpoints = Path.of(job.checkpoint().dir()).toAbsolutePath();
