@@ -33,8 +33,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * cluster: {@code flink run -d jobs/target/pgstream-jobs-flink.jar --config job.yaml} (the job file
  * is read where {@code flink run} runs; the cluster's checkpoint settings apply, the job file's
  * interval only when the cluster sets none, since the slot only advances on completed checkpoints;
- * for {@code model: local} the cluster needs {@code jobs/target/flink-lib} in its {@code lib/}, see
- * the README). {@code StandaloneClusterITCase} runs it so on a real multi-process cluster.
+ * likewise its {@code restart:} section; for {@code model: local} the cluster needs {@code
+ * jobs/target/flink-lib} in its {@code lib/}, see the README). {@code StandaloneClusterITCase} runs
+ * it so on a real multi-process cluster.
  */
 public final class SyncJob {
 
@@ -51,6 +52,7 @@ public final class SyncJob {
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
             env.enableCheckpointing(config.checkpoint().interval().toMillis());
         }
+        config.restart().applyUnlessSet(env);
         build(env, config);
         env.execute(jobName(config));
     }
