@@ -99,7 +99,6 @@ final class SyncCommand implements Callable<Integer> {
         new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
         SlotManager.prepareFor(
                 source, job.source().slot(), job.source().publication(), job.source().tables());
-        VectorStores.prepare(job);
 
         Path checkpoints = Path.of(job.checkpoint().dir()).toAbsolutePath();
         Files.createDirectories(checkpoints);
@@ -112,24 +111,29 @@ final class SyncCommand implements Callable<Integer> {
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         job.restart().applyTo(conf);
         Optional<Path> resume = CheckpointLocator.latest(checkpoints);
-        if (resume.isPresent()) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.get().toUri().toString());
-            err.println("pgstream: resuming from checkpoint " + resume.get());
-        } else {
-            err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
-        }
+        resume.ifPresent(
+                chk -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString()));
         StreamExecutionEnvironment env;
         if (webUiPort > 0) {
             conf.set(RestOptions.PORT, webUiPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(job.parallelism());
-            err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
         } else {
             conf.set(RestOptions.BIND_PORT, "0");
             env = StreamExecutionEnvironment.createLocalEnvironment(job.parallelism(), conf);
         }
-        err.flush();
+        // Checks the tables against the job file: a job that cannot start says only why.
         SyncJob.build(env, job);
+        VectorStores.prepare(job);
+        if (resume.isPresent()) {
+            err.println("pgstream: resuming from checkpoint " + resume.get());
+        } else {
+            err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
+        }
+        if (webUiPort > 0) {
+            err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
+        }
+        err.flush();
         BackfillProgress backfill =
                 progress && job.sink().type() == JobConfig.SinkType.PGVECTOR
                         ? BackfillProgress.start(job, err)

@@ -47,13 +47,13 @@ public final class SyncJob {
             throw new IllegalArgumentException("usage: SyncJob --config job.yaml");
         }
         JobConfig config = JobConfigLoader.load(Path.of(args[1]));
-        VectorStores.prepare(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
             env.enableCheckpointing(config.checkpoint().interval().toMillis());
         }
         config.restart().applyUnlessSet(env);
         build(env, config);
+        VectorStores.prepare(config);
         env.execute(jobName(config));
     }
 
@@ -62,15 +62,22 @@ public final class SyncJob {
         return "pgstream sync " + config.source().slot() + " -> " + VectorStores.describe(config);
     }
 
-    /** Adds the sync pipeline to {@code env}; checks the source tables' keys first. */
+    /**
+     * Adds the sync pipeline to {@code env}; checks the source tables' keys and text columns first.
+     */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         PgConnectionConfig source = PgConnectionConfig.parse(config.source().dsn());
-        Map<String, List<String>> keys = SourceTables.keyColumns(source, config.source().tables());
         JobConfig.Embedding e = config.embedding();
         TextTemplate text =
                 e.template() != null
                         ? TextTemplate.parse(e.template())
                         : TextTemplate.ofColumns(e.columns());
+        Map<String, List<String>> keys =
+                SourceTables.keyColumns(
+                        source,
+                        config.source().tables(),
+                        text.columns(),
+                        e.template() != null ? "embedding.template" : "embedding.columns");
         env.setParallelism(config.parallelism());
 
         DataStream<ChangeEvent> changes =
