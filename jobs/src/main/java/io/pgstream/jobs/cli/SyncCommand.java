@@ -9,7 +9,6 @@ import io.pgstream.jobs.templates.StartupChoice;
 import io.pgstream.jobs.templates.SyncJob;
 import io.pgstream.jobs.templates.VectorStores;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -94,14 +93,13 @@ final class SyncCommand implements Callable<Integer> {
     /** Prepares slot, publication and index, then runs the job until it ends or fails. */
     static void run(JobConfig job, int webUiPort, boolean progress, PrintWriter err)
             throws Exception {
+        Path checkpoints = CheckpointDirectory.prepare(job.checkpoint().dir());
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
         PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
         new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
         SlotManager.prepareFor(
                 source, job.source().slot(), job.source().publication(), job.source().tables());
 
-        Path checkpoints = Path.of(job.checkpoint().dir()).toAbsolutePath();
-        Files.createDirectories(checkpoints);
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpoint().interval());
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

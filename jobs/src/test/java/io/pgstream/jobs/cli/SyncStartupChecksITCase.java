@@ -1,10 +1,12 @@
 package io.pgstream.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,5 +93,69 @@ class SyncStartupChecksITCase {
                 1,
                 "embedding.columns names columns 'summary', 'tags' which table public.res_tpl"
                         + " does not have (columns: id, title, body)");
+    }
+
+    @Test
+    void aCheckpointDirUnderARegularFileSaysWhatFailedAndWhichKeyToChange() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        Path wanted = file.resolve("checkpoints");
+
+        CliRun r = sync(jobFile("res_cp_file", "columns: [title, body]", wanted.toString()));
+
+        assertOneLineError(
+                r,
+                1,
+                "checkpoint.dir: cannot create "
+                        + wanted
+                        + ": "
+                        + file
+                        + " is a file, not a directory; set checkpoint.dir in the job file to a"
+                        + " folder pgstream can write");
+        assertThat(
+                        PG.queryValue(
+                                "SELECT count(*) FROM pg_replication_slots"
+                                        + " WHERE slot_name = 'res_cp_file'"))
+                .as("checked before anything is set up on the server")
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void aCheckpointDirThatIsAFileSaysSo() throws Exception {
+        Path file = Files.writeString(dir.resolve("checkpoints-file"), "x");
+
+        CliRun r = sync(jobFile("res_cp_same", "columns: [title, body]", file.toString()));
+
+        assertOneLineError(
+                r,
+                1,
+                "checkpoint.dir: "
+                        + file
+                        + " exists and is not a directory; set checkpoint.dir in the job file to"
+                        + " a folder pgstream can write");
+    }
+
+    @Test
+    void aReadOnlyCheckpointParentSaysPermissionDenied() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            // root ignores permissions: nothing to test there.
+            assumeFalse(Files.isWritable(readOnly), "permissions do not apply to this user");
+            Path wanted = readOnly.resolve("checkpoints");
+
+            CliRun r = sync(jobFile("res_cp_ro", "columns: [title, body]", wanted.toString()));
+
+            assertOneLineError(
+                    r,
+                    1,
+                    "checkpoint.dir: cannot create "
+                            + wanted
+                            + ": permission denied on "
+                            + wanted
+                            + "; set checkpoint.dir in the job file to a folder pgstream can"
+                            + " write");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 }
