@@ -130,6 +130,34 @@ final class ServerCatalog {
         }
     }
 
+    /**
+     * Who streams from the slot now, or null when nobody does (or there is no such slot). A
+     * walsender that has just gone may still show in the slot without a {@code pg_stat_activity}
+     * row; it is reported with its PID alone.
+     */
+    static ServerFacts.SlotHolder holder(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT s.active_pid, a.application_name, a.client_addr::text,"
+                                + " a.client_port"
+                                + " FROM pg_replication_slots s"
+                                + " LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid"
+                                + " WHERE s.slot_name = ? AND s.active_pid IS NOT NULL")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String address = rs.getString(3);
+                Integer port = (Integer) rs.getObject(4);
+                if (address == null && port != null && port == -1) {
+                    address = "local socket";
+                }
+                return new ServerFacts.SlotHolder(rs.getInt(1), rs.getString(2), address);
+            }
+        }
+    }
+
     /** The publication, or null when there is none by this name. */
     static ServerFacts.Publication publication(Connection c, String publication)
             throws SQLException {

@@ -78,6 +78,17 @@ record ServerFacts(
             Integer activePid) {}
 
     /**
+     * The process streaming from a slot, as {@code pg_stat_activity} shows it to the connected role
+     * (roles without {@code pg_read_all_stats} may see nulls for other roles' sessions).
+     *
+     * @param pid the walsender's PID
+     * @param application its {@code application_name}, or null when hidden
+     * @param clientAddress the client's address, {@code "local socket"} for a Unix-domain socket
+     *     connection, or null when hidden
+     */
+    record SlotHolder(int pid, String application, String clientAddress) {}
+
+    /**
      * An existing publication.
      *
      * @param owned whether the connected role is (a member of) the owner

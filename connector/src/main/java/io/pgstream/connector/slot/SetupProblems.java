@@ -208,6 +208,27 @@ final class SetupProblems {
                         + " or tear down with force (pgstream teardown --force) to terminate it");
     }
 
+    /**
+     * A new consumer was about to start on a slot another process streams from.
+     *
+     * @param slotSetting the setting that names the slot, for the fix ("source.slot", "--slot")
+     */
+    static PgStreamSetupException slotInUse(
+            String slot, ServerFacts.SlotHolder holder, String slotSetting) {
+        return new PgStreamSetupException(
+                Reason.SLOT_ACTIVE,
+                "replication slot '"
+                        + slot
+                        + "' is in use by PID "
+                        + holder.pid()
+                        + " (application '"
+                        + (holder.application() == null ? "unknown" : holder.application())
+                        + "', client addr "
+                        + (holder.clientAddress() == null ? "unknown" : holder.clientAddress())
+                        + "); stop that process or use another "
+                        + slotSetting);
+    }
+
     static PgStreamSetupException slotStillActive(String slot, Integer pid, long seconds) {
         return new PgStreamSetupException(
                 Reason.SLOT_ACTIVE,

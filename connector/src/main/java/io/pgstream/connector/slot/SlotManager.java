@@ -34,6 +34,13 @@ public final class SlotManager {
     /** How long teardown with force waits for a terminated consumer to release the slot. */
     static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * How long {@link #requireNotInUse} waits for a busy slot to be released before it reports the
+     * holder: long enough for the walsender of a consumer that was just killed to notice and exit,
+     * short enough that a second consumer fails within seconds.
+     */
+    static final Duration IN_USE_GRACE = Duration.ofSeconds(3);
+
     private static final long RELEASE_POLL_MILLIS = 50;
 
     private static final String DUPLICATE_OBJECT = "42710";
@@ -59,6 +66,37 @@ public final class SlotManager {
             throws PgStreamSetupException, SQLException {
         List<TableId> ids = tables.stream().map(TableId::parse).toList();
         new SlotManager(connection).setup(new ReplicationSpec(slot, publication, ids));
+    }
+
+    /**
+     * Refuses to start a second consumer on a slot another process streams from: PostgreSQL lets
+     * one walsender use a slot at a time, and a job started anyway would wait in its source for
+     * minutes without saying why. Returns at once when the slot is free or does not exist; a busy
+     * slot is polled for {@link #IN_USE_GRACE} (a consumer killed a moment ago may still hold it)
+     * before the holder is reported.
+     *
+     * <p>For command-line runs only, before their job starts: a restarting job's source waits for
+     * its own previous walsender instead.
+     *
+     * @param slotSetting the setting that names the slot, quoted in the fix ("source.slot")
+     * @throws PgStreamSetupException {@code SLOT_ACTIVE}, naming the holder's PID, application and
+     *     client address
+     */
+    public void requireNotInUse(String slot, String slotSetting)
+            throws PgStreamSetupException, SQLException {
+        try (Connection c = connect()) {
+            long deadline = System.nanoTime() + IN_USE_GRACE.toNanos();
+            while (true) {
+                ServerFacts.SlotHolder holder = ServerCatalog.holder(c, slot);
+                if (holder == null) {
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw SetupProblems.slotInUse(slot, holder, slotSetting);
+                }
+                pause(slot, holder.pid());
+            }
+        }
     }
 
     /**
@@ -191,13 +229,17 @@ public final class SlotManager {
                 throw SetupProblems.slotStillActive(
                         slot, now.activePid(), RELEASE_TIMEOUT.toSeconds());
             }
-            try {
-                TimeUnit.MILLISECONDS.sleep(RELEASE_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException(
-                        "Interrupted while waiting for PID " + pid + " to release slot " + slot, e);
-            }
+            pause(slot, pid);
+        }
+    }
+
+    private static void pause(String slot, int pid) throws SQLException {
+        try {
+            TimeUnit.MILLISECONDS.sleep(RELEASE_POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException(
+                    "Interrupted while waiting for PID " + pid + " to release slot " + slot, e);
         }
     }
 

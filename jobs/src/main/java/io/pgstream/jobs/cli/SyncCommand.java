@@ -9,16 +9,13 @@ import io.pgstream.jobs.templates.StartupChoice;
 import io.pgstream.jobs.templates.SyncJob;
 import io.pgstream.jobs.templates.VectorStores;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -96,16 +93,13 @@ final class SyncCommand implements Callable<Integer> {
     /** Prepares slot, publication and index, then runs the job until it ends or fails. */
     static void run(JobConfig job, int webUiPort, boolean progress, PrintWriter err)
             throws Exception {
+        Path checkpoints = CheckpointDirectory.prepare(job.checkpoint().dir());
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
+        new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
         SlotManager.prepareFor(
-                PgConnectionConfig.parse(job.source().dsn()),
-                job.source().slot(),
-                job.source().publication(),
-                job.source().tables());
-        VectorStores.prepare(job);
+                source, job.source().slot(), job.source().publication(), job.source().tables());
 
-        Path checkpoints = Path.of(job.checkpoint().dir()).toAbsolutePath();
-        Files.createDirectories(checkpoints);
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpoint().interval());
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
@@ -113,30 +107,31 @@ final class SyncCommand implements Callable<Integer> {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
-        // A few restarts ride out a blip (a model timeout, a dropped connection); a problem that
-        // persists ends the run with its cause instead of restarting forever.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(5));
+        job.restart().applyTo(conf);
         Optional<Path> resume = CheckpointLocator.latest(checkpoints);
-        if (resume.isPresent()) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.get().toUri().toString());
-            err.println("pgstream: resuming from checkpoint " + resume.get());
-        } else {
-            err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
-        }
+        resume.ifPresent(
+                chk -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString()));
         StreamExecutionEnvironment env;
         if (webUiPort > 0) {
             conf.set(RestOptions.PORT, webUiPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(job.parallelism());
-            err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
         } else {
             conf.set(RestOptions.BIND_PORT, "0");
             env = StreamExecutionEnvironment.createLocalEnvironment(job.parallelism(), conf);
         }
-        err.flush();
+        // Checks the tables against the job file: a job that cannot start says only why.
         SyncJob.build(env, job);
+        VectorStores.prepare(job);
+        if (resume.isPresent()) {
+            err.println("pgstream: resuming from checkpoint " + resume.get());
+        } else {
+            err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
+        }
+        if (webUiPort > 0) {
+            err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
+        }
+        err.flush();
         BackfillProgress backfill =
                 progress && job.sink().type() == JobConfig.SinkType.PGVECTOR
                         ? BackfillProgress.start(job, err)

@@ -156,6 +156,7 @@ final class TailCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--idle-exit must be positive");
         }
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        new SlotManager(connection.config()).requireNotInUse(slot, "--slot");
         SlotManager.prepareFor(connection.config(), slot, publication, tables);
         PostgresSourceBuilder<ChangeEvent> builder =
                 PostgresSource.<ChangeEvent>builder()

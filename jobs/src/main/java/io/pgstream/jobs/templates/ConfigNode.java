@@ -125,6 +125,23 @@ final class ConfigNode {
         return n;
     }
 
+    double decimal(String name, double fallback, double min) {
+        String v = optionalString(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw error(name, "must be a number such as 2 or 1.5, not '" + v + "'");
+        }
+        if (!(d >= min) || Double.isInfinite(d)) {
+            throw error(name, "must be a number of at least " + min + ", not " + v.trim());
+        }
+        return d;
+    }
+
     boolean bool(String name, boolean fallback) {
         String v = optionalString(name, null);
         if (v == null) {

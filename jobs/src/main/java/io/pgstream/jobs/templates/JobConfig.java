@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A sync job as its YAML file describes it, validated: source, embedding, sink and checkpoints.
- * Read with {@link JobConfigLoader}; every field here has passed its checks, so the job builder
- * never re-validates.
+ * A sync job as its YAML file describes it, validated: source, embedding, sink, checkpoints and
+ * restarts. Read with {@link JobConfigLoader}; every field here has passed its checks, so the job
+ * builder never re-validates.
  */
 public record JobConfig(
         Source source,
@@ -17,7 +17,8 @@ public record JobConfig(
         Sink sink,
         Checkpoint checkpoint,
         int parallelism,
-        String deadLetterTable)
+        String deadLetterTable,
+        RestartSettings restart)
         implements Serializable {
 
     /** This job with another startup mode (the command line overrides the job file). */
@@ -28,7 +29,8 @@ public record JobConfig(
                 sink,
                 checkpoint,
                 parallelism,
-                deadLetterTable);
+                deadLetterTable,
+                restart);
     }
 
     /** {@code source:} where the rows come from. */

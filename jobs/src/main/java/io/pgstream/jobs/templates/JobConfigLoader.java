@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.flink.util.TimeUtils;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -66,8 +69,83 @@ public final class JobConfigLoader {
         } catch (IllegalArgumentException e) {
             throw root.error("dead-letter-table", e.getMessage());
         }
+        RestartSettings restart = restart(root.section("restart", false));
         root.finish();
-        return new JobConfig(source, embedding, sink, checkpoint, parallelism, deadLetters);
+        return new JobConfig(
+                source, embedding, sink, checkpoint, parallelism, deadLetters, restart);
+    }
+
+    /**
+     * {@code restart:} which of Flink's restart strategies, with its own keys; a key of another
+     * strategy is an error rather than silently ignored.
+     */
+    private static RestartSettings restart(ConfigNode n) {
+        RestartSettings.Strategy strategy =
+                n.choice(
+                        "strategy",
+                        RestartSettings.Strategy.class,
+                        RestartSettings.Strategy.EXPONENTIAL_DELAY);
+        Map<String, RestartSettings.Strategy> owners = new LinkedHashMap<>();
+        for (String key :
+                List.of(
+                        "initial-backoff",
+                        "max-backoff",
+                        "backoff-multiplier",
+                        "reset-threshold")) {
+            owners.put(key, RestartSettings.Strategy.EXPONENTIAL_DELAY);
+        }
+        owners.put("attempts", RestartSettings.Strategy.FIXED_DELAY);
+        owners.put("max-failures-per-interval", RestartSettings.Strategy.FAILURE_RATE);
+        owners.put("failure-rate-interval", RestartSettings.Strategy.FAILURE_RATE);
+        for (Map.Entry<String, RestartSettings.Strategy> owner : owners.entrySet()) {
+            if (owner.getValue() != strategy && n.has(owner.getKey())) {
+                throw n.error(
+                        owner.getKey(),
+                        "only applies to strategy: " + strategyName(owner.getValue()));
+            }
+        }
+        boolean delayed =
+                strategy == RestartSettings.Strategy.FIXED_DELAY
+                        || strategy == RestartSettings.Strategy.FAILURE_RATE;
+        if (!delayed && n.has("delay")) {
+            throw n.error("delay", "only applies to strategy: fixed-delay or failure-rate");
+        }
+        RestartSettings settings =
+                switch (strategy) {
+                    case EXPONENTIAL_DELAY -> {
+                        RestartSettings.ExponentialDelay d = RestartSettings.DEFAULT;
+                        Duration initial = n.duration("initial-backoff", d.initialBackoff());
+                        Duration max = n.duration("max-backoff", d.maxBackoff());
+                        if (max.compareTo(initial) < 0) {
+                            throw n.error(
+                                    "max-backoff",
+                                    "must be at least initial-backoff ("
+                                            + TimeUtils.formatWithHighestUnit(initial)
+                                            + ")");
+                        }
+                        yield new RestartSettings.ExponentialDelay(
+                                initial,
+                                max,
+                                n.decimal("backoff-multiplier", d.multiplier(), 1.0),
+                                n.duration("reset-threshold", d.resetThreshold()));
+                    }
+                    case FIXED_DELAY ->
+                            new RestartSettings.FixedDelay(
+                                    n.integer("attempts", 5, 1),
+                                    n.duration("delay", Duration.ofSeconds(5)));
+                    case FAILURE_RATE ->
+                            new RestartSettings.FailureRate(
+                                    n.integer("max-failures-per-interval", 5, 1),
+                                    n.duration("failure-rate-interval", Duration.ofMinutes(10)),
+                                    n.duration("delay", Duration.ofSeconds(5)));
+                    case NONE -> new RestartSettings.None();
+                };
+        n.finish();
+        return settings;
+    }
+
+    private static String strategyName(RestartSettings.Strategy s) {
+        return s.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static JobConfig.Source source(ConfigNode n) {

@@ -34,8 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * cluster: {@code flink run -d jobs/target/pgstream-jobs-flink.jar --config job.yaml} (the job file
  * is read where {@code flink run} runs; the cluster's checkpoint settings apply, the job file's
  * interval only when the cluster sets none, since the slot only advances on completed checkpoints;
- * for {@code model: local} the cluster needs {@code jobs/target/flink-lib} in its {@code lib/}, see
- * the README). {@code StandaloneClusterITCase} runs it so on a real multi-process cluster.
+ * likewise its {@code restart:} section; for {@code model: local} the cluster needs {@code
+ * jobs/target/flink-lib} in its {@code lib/}, see the README). {@code StandaloneClusterITCase} runs
+ * it so on a real multi-process cluster.
  */
 public final class SyncJob {
 
@@ -47,12 +48,13 @@ public final class SyncJob {
             throw new IllegalArgumentException("usage: SyncJob --config job.yaml");
         }
         JobConfig config = JobConfigLoader.load(Path.of(args[1]));
-        VectorStores.prepare(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
             env.enableCheckpointing(config.checkpoint().interval().toMillis());
         }
+        config.restart().applyUnlessSet(env);
         build(env, config);
+        VectorStores.prepare(config);
         env.execute(jobName(config));
     }
 
@@ -61,15 +63,22 @@ public final class SyncJob {
         return "pgstream sync " + config.source().slot() + " -> " + VectorStores.describe(config);
     }
 
-    /** Adds the sync pipeline to {@code env}; checks the source tables' keys first. */
+    /**
+     * Adds the sync pipeline to {@code env}; checks the source tables' keys and text columns first.
+     */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         PgConnectionConfig source = PgConnectionConfig.parse(config.source().dsn());
-        Map<String, List<String>> keys = SourceTables.keyColumns(source, config.source().tables());
         JobConfig.Embedding e = config.embedding();
         TextTemplate text =
                 e.template() != null
                         ? TextTemplate.parse(e.template())
                         : TextTemplate.ofColumns(e.columns());
+        Map<String, List<String>> keys =
+                SourceTables.keyColumns(
+                        source,
+                        config.source().tables(),
+                        text.columns(),
+                        e.template() != null ? "embedding.template" : "embedding.columns");
         env.setParallelism(config.parallelism());
 
         DataStream<ChangeEvent> changes =

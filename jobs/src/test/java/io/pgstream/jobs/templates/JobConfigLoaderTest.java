@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgstream.connector.source.StartupMode;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 
 class JobConfigLoaderTest {
@@ -167,5 +169,120 @@ class JobConfigLoaderTest {
                                         "source: {dsn: 'postgresql://app:${SECRET}@db/app',"
                                                 + " tables: [docs], bogus: 1}\n"))
                 .hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void restartDefaultsToExponentialDelayThatForgivesOldFailures() {
+        JobConfig c = parse(README_EXAMPLE);
+        assertThat(c.restart())
+                .isEqualTo(
+                        new RestartSettings.ExponentialDelay(
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(60),
+                                2.0,
+                                Duration.ofMinutes(10)));
+        Configuration conf = new Configuration();
+        c.restart().applyTo(conf);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY))
+                .isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(
+                        conf.get(
+                                RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR))
+                .isEqualTo(0.1);
+        assertThat(
+                        conf.get(
+                                RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+                .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void restartSectionSelectsEachStrategyWithItsKeys() {
+        assertThat(
+                        parse(
+                                        README_EXAMPLE
+                                                + "restart: {initial-backoff: 50ms, max-backoff: 2s,"
+                                                + " backoff-multiplier: 1.5, reset-threshold: 500ms}\n")
+                                .restart())
+                .isEqualTo(
+                        new RestartSettings.ExponentialDelay(
+                                Duration.ofMillis(50),
+                                Duration.ofSeconds(2),
+                                1.5,
+                                Duration.ofMillis(500)));
+        RestartSettings fixed =
+                parse(README_EXAMPLE + "restart: {strategy: fixed-delay, attempts: 3, delay: 1s}\n")
+                        .restart();
+        assertThat(fixed).isEqualTo(new RestartSettings.FixedDelay(3, Duration.ofSeconds(1)));
+        Configuration conf = new Configuration();
+        fixed.applyTo(conf);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+                .isEqualTo(3);
+        assertThat(
+                        parse(
+                                        README_EXAMPLE
+                                                + "restart: {strategy: failure-rate,"
+                                                + " max-failures-per-interval: 7,"
+                                                + " failure-rate-interval: 1h}\n")
+                                .restart())
+                .isEqualTo(
+                        new RestartSettings.FailureRate(
+                                7, Duration.ofHours(1), Duration.ofSeconds(5)));
+        RestartSettings none = parse(README_EXAMPLE + "restart: {strategy: none}\n").restart();
+        assertThat(none).isEqualTo(new RestartSettings.None());
+        none.applyTo(conf);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
+    }
+
+    @Test
+    void restartErrorsNameTheKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {strategy: forever}\n"))
+                .hasMessageContaining(
+                        "job.yaml: restart.strategy: unknown value 'forever'; allowed:"
+                                + " exponential-delay, fixed-delay, failure-rate, none");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {inital-backoff: 1s}\n"))
+                .hasMessageContaining("job.yaml: restart.inital-backoff: unknown key")
+                .hasMessageContaining("did you mean 'initial-backoff'");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {attempts: 5}\n"))
+                .hasMessageContaining(
+                        "job.yaml: restart.attempts: only applies to strategy: fixed-delay");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE
+                                                + "restart: {strategy: fixed-delay,"
+                                                + " reset-threshold: 1min}\n"))
+                .hasMessageContaining(
+                        "restart.reset-threshold: only applies to strategy: exponential-delay");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {strategy: none, delay: 1s}\n"))
+                .hasMessageContaining(
+                        "restart.delay: only applies to strategy: fixed-delay or failure-rate");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {initial-backoff: soon}\n"))
+                .hasMessageContaining("restart.initial-backoff: must be a duration");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE
+                                                + "restart: {initial-backoff: 10s,"
+                                                + " max-backoff: 1s}\n"))
+                .hasMessageContaining(
+                        "restart.max-backoff: must be at least initial-backoff (10 s)");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {backoff-multiplier: 0.5}\n"))
+                .hasMessageContaining(
+                        "restart.backoff-multiplier: must be a number of at least 1.0");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: {backoff-multiplier: x2}\n"))
+                .hasMessageContaining("restart.backoff-multiplier: must be a number");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE
+                                                + "restart: {strategy: fixed-delay, attempts: 0}\n"))
+                .hasMessageContaining("restart.attempts: must be at least 1, not 0");
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "restart: fixed-delay\n"))
+                .hasMessageContaining("restart: must be a mapping");
     }
 }
