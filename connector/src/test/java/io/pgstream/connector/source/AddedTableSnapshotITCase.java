@@ -182,6 +182,10 @@ class AddedTableSnapshotITCase {
         QueueSink<ChangeEvent> sink = QueueSink.named(droppedSlot());
         JobClient first = start(new Configuration(), sink, droppedSlot(), "public.c");
         await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= 100);
+        // Stop once the stream runs, as the first test does: the savepoint then holds a slot LSN.
+        PG.execute("INSERT INTO c VALUES (-1, 's1')");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> sink.received().stream().anyMatch(e -> streamed(e, "c", -1)));
         String savepoint =
                 first.stopWithSavepoint(
                                 false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)

@@ -70,15 +70,15 @@ class EmbeddingOperatorTest {
         process(up("a", "a three", 7));
         await().until(() -> gatedModel.callCount() == 4);
 
-        gatedModel.release(3);
-        gatedModel.release(2);
+        gatedModel.releaseCallWith("d one");
+        gatedModel.releaseCallWith("a two");
         awaitOnTaskThread(() -> op.inFlightBatches() == 2);
         assertThat(harness.extractOutputValues()).isEmpty(); // z holds everything back
-        gatedModel.release(0);
+        gatedModel.releaseCallWith("z one");
         awaitOnTaskThread(() -> op.inFlightBatches() == 1);
         assertThat(describe(harness.extractOutputValues())).containsExactly("UPSERT z z one 0");
 
-        gatedModel.release(1);
+        gatedModel.releaseCallWith("a one");
         awaitOnTaskThread(() -> harness.extractOutputValues().size() == 8);
 
         assertThat(describe(harness.extractOutputValues()))

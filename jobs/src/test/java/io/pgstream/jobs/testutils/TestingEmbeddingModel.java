@@ -143,6 +143,20 @@ public final class TestingEmbeddingModel implements EmbeddingModel {
         gates.get(index).complete(null);
     }
 
+    /**
+     * Lets the call that carries {@code text} return: batches sent from several threads reach the
+     * model in no fixed order, so a test that means "this batch" names one of its texts.
+     */
+    public synchronized void releaseCallWith(String text) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).contains(text)) {
+                gates.get(i).complete(null);
+                return;
+            }
+        }
+        throw new IllegalStateException("no call carries " + text + ": " + calls);
+    }
+
     /** Lets every call, present and future, return at once. */
     public void releaseAll() {
         released = true;
