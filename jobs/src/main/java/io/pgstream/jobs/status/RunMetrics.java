@@ -27,6 +27,7 @@ import org.apache.flink.metrics.Metric;
  */
 public final class RunMetrics {
 
+    static final String SNAPSHOT_ROWS_WRITTEN = FreshnessMetrics.SNAPSHOT_ROWS_WRITTEN;
     static final String SNAPSHOT_ROWS_READ = "snapshotRowsRead";
     static final String SNAPSHOT_ROWS_ESTIMATED = "snapshotRowsEstimated";
     static final String STREAMING = "streaming";
@@ -64,35 +65,49 @@ public final class RunMetrics {
         }
     }
 
-    /** The figures now; {@code slotLagBytes} comes from the server, not from the job. */
+    /**
+     * The figures now; {@code slotLagBytes} comes from the server, not from the job.
+     *
+     * <p>The backfill lasts until the source streams the slot (every chunk is read then) and the
+     * sink has written as many snapshot rows of each table as the source read: the stream starts
+     * after a checkpoint, which can complete while read rows still wait in the embedding stage. A
+     * table's percentage is rows written against PostgreSQL's estimate while the snapshot reads,
+     * against the rows actually read once it is read (the estimate is only an estimate).
+     */
     public StatusFigures figures(Long slotLagBytes) {
-        Map<String, long[]> tables = new TreeMap<>();
+        Map<String, long[]> tables = new TreeMap<>(); // written, estimated, read
         retired.forEach(
                 (k, v) -> {
                     int cut = k.indexOf('\0');
-                    if (k.substring(0, cut).equals(SNAPSHOT_ROWS_READ)) {
-                        tables.computeIfAbsent(k.substring(cut + 1), t -> new long[] {0, -1})[0] +=
-                                v;
+                    int column = column(k.substring(0, cut));
+                    if (column >= 0) {
+                        row(tables, k.substring(cut + 1))[column] += v;
                     }
                 });
         boolean streaming = false;
         for (Registered r : live) {
-            switch (r.name()) {
-                case SNAPSHOT_ROWS_READ ->
-                        tables.computeIfAbsent(r.table(), t -> new long[] {0, -1})[0] +=
-                                ((Counter) r.metric()).getCount();
-                case SNAPSHOT_ROWS_ESTIMATED -> {
-                    long[] t = tables.computeIfAbsent(r.table(), x -> new long[] {0, -1});
-                    t[1] = Math.max(t[1], gauge(r.metric()));
-                }
-                case STREAMING -> streaming |= gauge(r.metric()) == 1;
-                default -> {}
+            int column = column(r.name());
+            if (column >= 0 && r.metric() instanceof Counter c) {
+                row(tables, r.table())[column] += c.getCount();
+            } else if (r.name().equals(SNAPSHOT_ROWS_ESTIMATED)) {
+                long[] t = row(tables, r.table());
+                t[1] = Math.max(t[1], gauge(r.metric()));
+            } else if (r.name().equals(STREAMING)) {
+                streaming |= gauge(r.metric()) == 1;
             }
         }
         List<TableProgress> progress = new ArrayList<>();
-        tables.forEach((t, v) -> progress.add(new TableProgress(t, v[0], v[1])));
+        boolean written = true;
+        for (Map.Entry<String, long[]> e : tables.entrySet()) {
+            long[] v = e.getValue();
+            written &= v[0] >= v[2];
+            long total = streaming ? v[2] : v[1] < 0 ? -1 : Math.max(v[1], v[2]);
+            progress.add(new TableProgress(e.getKey(), v[0], total));
+        }
         Phase phase =
-                streaming ? Phase.STREAMING : progress.isEmpty() ? Phase.STARTING : Phase.BACKFILL;
+                streaming && written
+                        ? Phase.STREAMING
+                        : progress.isEmpty() ? Phase.STARTING : Phase.BACKFILL;
         long[] fresh = freshness();
         return new StatusFigures(
                 phase,
@@ -140,6 +155,15 @@ public final class RunMetrics {
         long[] all = windows.stream().flatMapToLong(s -> Arrays.stream(s.getValues())).toArray();
         Arrays.sort(all);
         return new long[] {quantile(all, 0.5), quantile(all, 0.99)};
+    }
+
+    /** Where a per-table counter goes in a table's row: 0 written, 2 read; -1 not one. */
+    private static int column(String name) {
+        return name.equals(SNAPSHOT_ROWS_WRITTEN) ? 0 : name.equals(SNAPSHOT_ROWS_READ) ? 2 : -1;
+    }
+
+    private static long[] row(Map<String, long[]> tables, String table) {
+        return tables.computeIfAbsent(table, t -> new long[] {0, -1, 0});
     }
 
     private static long quantile(long[] sorted, double q) {

@@ -41,8 +41,8 @@ public record StatusFigures(
      * One table's snapshot progress.
      *
      * @param table {@code schema.table}
-     * @param rowsRead rows the snapshot has read from it so far
+     * @param rowsWritten rows of its snapshot the vector sink has written in this run
      * @param rowsEstimated PostgreSQL's estimate of its rows; negative when unknown
      */
-    public record TableProgress(String table, long rowsRead, long rowsEstimated) {}
+    public record TableProgress(String table, long rowsWritten, long rowsEstimated) {}
 }

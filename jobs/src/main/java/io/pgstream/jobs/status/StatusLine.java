@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * pgstream: streaming · 1,234 written · fresh p50 38 ms p99 120 ms (1 min) · embedded 1,100 skipped 134 · slot lag 12 kB
  * }</pre>
  *
- * <p>The backfill part lists every table the snapshot has started ({@code rows read/estimate}, or
- * {@code /?} without an estimate); "fresh" is commit → written over the last minute (see {@code
+ * <p>The backfill part lists every table the snapshot has started ({@code rows written/estimate},
+ * or {@code /?} without an estimate); "fresh" is commit → written over the last minute (see {@code
  * SlidingWindowHistogram}); a figure that is unknown shows as {@code –}. Counts use thousands
  * separators, byte sizes 1024-based units (as {@code pg_size_pretty}). Pure: no I/O, no clock.
  */
@@ -61,13 +61,18 @@ public final class StatusLine {
 
     /** {@code public.docs 1,500/3,000 (50%)}; the percentage reaches 100 only when done. */
     static String table(TableProgress t) {
-        String read = count(t.rowsRead());
+        String written = count(t.rowsWritten());
         if (t.rowsEstimated() <= 0) {
-            return t.table() + " " + read + "/?";
+            return t.table() + " " + written + "/?";
         }
-        long percent = Math.min(100, t.rowsRead() * 100 / t.rowsEstimated());
+        long percent = Math.min(100, t.rowsWritten() * 100 / t.rowsEstimated());
         return String.format(
-                Locale.ROOT, "%s %s/%s (%d%%)", t.table(), read, count(t.rowsEstimated()), percent);
+                Locale.ROOT,
+                "%s %s/%s (%d%%)",
+                t.table(),
+                written,
+                count(t.rowsEstimated()),
+                percent);
     }
 
     static String count(Long n) {

@@ -34,8 +34,8 @@ class RunMetricsTest {
     @Test
     void snapshotCountersAreSummedPerTableOverSubtasks() {
         Map<String, String> docs = Map.of("<table>", "public.docs");
-        run.added("snapshotRowsRead", docs, counter(100));
-        run.added("snapshotRowsRead", docs, counter(50));
+        run.added("snapshotRowsWritten", docs, counter(100));
+        run.added("snapshotRowsWritten", docs, counter(50));
         run.added("snapshotRowsEstimated", docs, (Gauge<Long>) () -> 600L);
         run.added("streaming", Map.of(), (Gauge<Integer>) () -> 0);
         run.added("writesApplied", Map.of(), counter(120));
@@ -49,10 +49,39 @@ class RunMetricsTest {
 
     @Test
     void aStreamingSubtaskMakesTheRunStreaming() {
-        run.added("snapshotRowsRead", Map.of("<table>", "public.docs"), counter(10));
+        run.added("snapshotRowsWritten", Map.of("<table>", "public.docs"), counter(10));
         run.added("streaming", Map.of(), (Gauge<Integer>) () -> 0);
         run.added("streaming", Map.of(), (Gauge<Integer>) () -> 1);
         assertThat(run.figures(null).phase()).isEqualTo(Phase.STREAMING);
+    }
+
+    @Test
+    void theBackfillLastsUntilTheSinkWroteEveryRowTheSnapshotRead() {
+        Map<String, String> docs = Map.of("<table>", "public.docs");
+        Counter written = counter(180);
+        run.added("snapshotRowsWritten", docs, written);
+        run.added("snapshotRowsRead", docs, counter(300));
+        run.added("snapshotRowsEstimated", docs, (Gauge<Long>) () -> 280L);
+        run.added("streaming", Map.of(), (Gauge<Integer>) () -> 1);
+
+        StatusFigures f = run.figures(null);
+        assertThat(f.phase()).as("the stream started, rows still wait").isEqualTo(Phase.BACKFILL);
+        assertThat(f.tables())
+                .as("against the rows read, not the estimate")
+                .containsExactly(new TableProgress("public.docs", 180, 300));
+
+        written.inc(120);
+        assertThat(run.figures(null).phase()).isEqualTo(Phase.STREAMING);
+    }
+
+    @Test
+    void whileReadingTheEstimateIsTheTotalUnlessMoreWereRead() {
+        Map<String, String> docs = Map.of("<table>", "public.docs");
+        run.added("snapshotRowsWritten", docs, counter(10));
+        run.added("snapshotRowsRead", docs, counter(900));
+        run.added("snapshotRowsEstimated", docs, (Gauge<Long>) () -> 500L);
+        assertThat(run.figures(null).tables())
+                .containsExactly(new TableProgress("public.docs", 10, 900));
     }
 
     @Test
