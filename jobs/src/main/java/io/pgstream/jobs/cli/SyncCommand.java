@@ -73,7 +73,9 @@ final class SyncCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-progress",
-            description = "No status line on stderr (see docs/operations.md, 'Status line').")
+            description =
+                    "No status line on stderr (docs/operations.md: 'The status line of pgstream"
+                            + " sync').")
     boolean noProgress;
 
     @Option(
@@ -82,9 +84,9 @@ final class SyncCommand implements Callable<Integer> {
             defaultValue = "5s",
             converter = DurationConverter.class,
             description =
-                    "How often the status line (phase, backfill %, written, freshness, embedded,"
-                            + " slot lag) is printed on stderr, e.g. 200ms, 5s, 1m"
-                            + " (default: ${DEFAULT-VALUE}).")
+                    "How often the status line (phase, backfill %%, rows written, freshness,"
+                            + " embedded/skipped, slot lag) is printed on stderr: a duration such"
+                            + " as 200ms, 5s or 1m (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
     @Option(
