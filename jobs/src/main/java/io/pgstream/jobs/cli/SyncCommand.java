@@ -144,16 +144,16 @@ final class SyncCommand implements Callable<Integer> {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(5));
-        String runId = UUID.randomUUID().toString();
-        if (statusInterval != null) {
-            StatusMetricReporterFactory.configure(conf, runId);
-        }
         Optional<Path> resume = CheckpointLocator.latest(checkpoints);
         if (resume.isPresent()) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resume.get().toUri().toString());
             err.println("pgstream: resuming from checkpoint " + resume.get());
         } else {
             err.println("pgstream: no checkpoint in " + checkpoints + "; starting fresh");
+        }
+        String runId = UUID.randomUUID().toString();
+        if (statusInterval != null) {
+            StatusMetricReporterFactory.configure(conf, runId);
         }
         StreamExecutionEnvironment env;
         if (webUiPort > 0) {
