@@ -108,6 +108,7 @@ class PostgresSourceMetricsITCase {
             assertThat(gauge(id, "currentLsn")).isGreaterThanOrEqualTo(last.value());
             assertThat(gauge(id, "bytesSpilled")).isGreaterThan(3000L * 200);
             assertThat(gauge(id, "transactionsBuffered")).isZero();
+            assertThat(gauge(id, "streaming")).as("the reader reads the slot").isEqualTo(1);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> gauge(id, "confirmedLsn") >= last.value());
             assertThat(metric(id, "lagBytes")).isInstanceOf(Gauge.class);

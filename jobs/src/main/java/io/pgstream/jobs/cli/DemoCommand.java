@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Flink web UI port, 0 for none (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
-    @Option(names = "--no-progress", description = "No backfill progress line.")
+    @Option(names = "--no-progress", description = "No status line on stderr.")
     boolean noProgress;
 
     @Override
@@ -83,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
                         + " change data capture.', 'streaming')\"");
         err.println("  bin/pgstream search --config " + JOB_FILE + " \"stream processor for CDC\"");
         err.flush();
-        SyncCommand.run(job, webUiPort, !noProgress, err);
+        SyncCommand.run(
+                job, webUiPort, noProgress ? null : SyncCommand.DEFAULT_STATUS_INTERVAL, err);
         return 0;
     }
 

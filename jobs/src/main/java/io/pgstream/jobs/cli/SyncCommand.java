@@ -2,6 +2,10 @@ package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.SlotManager;
+import io.pgstream.jobs.status.RunMetrics;
+import io.pgstream.jobs.status.SlotLag;
+import io.pgstream.jobs.status.StatusMetricReporterFactory;
+import io.pgstream.jobs.status.StatusPrinter;
 import io.pgstream.jobs.templates.CheckpointLocator;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
@@ -10,7 +14,9 @@ import io.pgstream.jobs.templates.SyncJob;
 import io.pgstream.jobs.templates.VectorStores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -60,8 +66,26 @@ final class SyncCommand implements Callable<Integer> {
             defaultValue = "0")
     int webUiPort;
 
-    @Option(names = "--no-progress", description = "No backfill progress line on stderr.")
+    /** How often the status line is printed unless the command line says otherwise. */
+    static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
+
+    @Option(
+            names = "--no-progress",
+            description =
+                    "No status line on stderr (docs/operations.md: 'The status line of pgstream"
+                            + " sync').")
     boolean noProgress;
+
+    @Option(
+            names = "--status-interval",
+            paramLabel = "<duration>",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description =
+                    "How often the status line (phase, backfill %%, rows written, freshness,"
+                            + " embedded/skipped, slot lag) is printed on stderr: a duration such"
+                            + " as 200ms, 5s or 1m (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
 
     @Option(
             names = "--startup-mode",
@@ -86,12 +110,15 @@ final class SyncCommand implements Callable<Integer> {
         if (choice != null) {
             job = job.withStartup(choice);
         }
-        run(job, webUiPort, !noProgress, spec.commandLine().getErr());
+        run(job, webUiPort, noProgress ? null : statusInterval, spec.commandLine().getErr());
         return 0;
     }
 
-    /** Prepares slot, publication and index, then runs the job until it ends or fails. */
-    static void run(JobConfig job, int webUiPort, boolean progress, PrintWriter err)
+    /**
+     * Prepares slot, publication and index, then runs the job until it ends or fails, printing the
+     * status line every {@code statusInterval} (null: never).
+     */
+    static void run(JobConfig job, int webUiPort, Duration statusInterval, PrintWriter err)
             throws Exception {
         Path checkpoints = CheckpointDirectory.prepare(job.checkpoint().dir());
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
@@ -111,6 +138,10 @@ final class SyncCommand implements Callable<Integer> {
         Optional<Path> resume = CheckpointLocator.latest(checkpoints);
         resume.ifPresent(
                 chk -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString()));
+        String runId = UUID.randomUUID().toString();
+        if (statusInterval != null) {
+            StatusMetricReporterFactory.configure(conf, runId);
+        }
         StreamExecutionEnvironment env;
         if (webUiPort > 0) {
             conf.set(RestOptions.PORT, webUiPort);
@@ -132,16 +163,24 @@ final class SyncCommand implements Callable<Integer> {
             err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
         }
         err.flush();
-        BackfillProgress backfill =
-                progress && job.sink().type() == JobConfig.SinkType.PGVECTOR
-                        ? BackfillProgress.start(job, err)
-                        : null;
+        StatusPrinter status =
+                statusInterval == null
+                        ? null
+                        : StatusPrinter.start(
+                                RunMetrics.of(runId),
+                                new SlotLag(
+                                        PgConnectionConfig.parse(job.source().dsn()),
+                                        job.source().slot(),
+                                        job.source().publication()),
+                                statusInterval,
+                                err);
         try {
             env.execute(SyncJob.jobName(job));
         } finally {
-            if (backfill != null) {
-                backfill.close();
+            if (status != null) {
+                status.close();
             }
+            RunMetrics.forget(runId);
         }
         LOG.info("sync job ended");
     }

@@ -64,6 +64,28 @@ class PgstreamCliTest {
     }
 
     @Test
+    void aStatusIntervalMustBeAPositiveDuration() {
+        assertThat(run("sync", "--config", "missing.yaml", "--status-interval", "often"))
+                .isEqualTo(1);
+        assertThat(err())
+                .startsWith(
+                        "pgstream: error: Invalid value for option '--status-interval': 'often'"
+                                + " is not a duration (write it like 200ms, 5s or 1m)");
+        err.reset();
+        assertThat(run("sync", "--config", "missing.yaml", "--status-interval", "0ms"))
+                .isEqualTo(1);
+        assertThat(err()).contains("'0ms' must be longer than 0");
+    }
+
+    @Test
+    void syncHelpNamesTheStatusLineFlags() {
+        assertThat(run("sync", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--status-interval=<duration>", "--no-progress")
+                .doesNotContain("%%");
+    }
+
+    @Test
     void malformedTableIsAUsageError() {
         assertThat(run("setup", "--dsn", "postgresql://u@h/db", "--table", "a.b.c")).isEqualTo(1);
         assertThat(err()).startsWith("pgstream: error: invalid --table: Table name 'a.b.c'");

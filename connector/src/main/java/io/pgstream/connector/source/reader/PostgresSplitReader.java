@@ -130,6 +130,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
             }
             try {
                 slots.put(split.splitId(), new SlotReader(split));
+                metrics.streamStarted();
             } catch (SQLException e) {
                 throw new IllegalStateException(
                         "Could not start replication from slot '"

@@ -19,6 +19,8 @@ import org.apache.flink.metrics.SimpleCounter;
  *   <li>{@code lagBytes}: the server's sent WAL end minus the confirmed position
  *   <li>{@code lagMillis}: now minus the commit time of the last emitted transaction
  *   <li>{@code transactionsBuffered}, {@code bytesSpilled}
+ *   <li>{@code streaming}: 1 once this subtask reads a slot's stream (the snapshot, if any, is done
+ *       by then: the enumerator releases stream splits after it), else 0
  * </ul>
  *
  * <p>Written from the fetcher thread (bytes, positions, buffering) and the task thread (emitted
@@ -34,6 +36,7 @@ public final class SourceMetrics {
     private final AtomicLong lastCommitMillis = new AtomicLong(-1);
     private final AtomicLong transactionsBuffered = new AtomicLong();
     private final AtomicLong bytesSpilled = new AtomicLong();
+    private volatile boolean streaming;
 
     private final MetricGroup group;
     private final Map<String, Counter> snapshotRows = new ConcurrentHashMap<>();
@@ -48,6 +51,7 @@ public final class SourceMetrics {
         group.gauge("lagMillis", this::lagMillis);
         group.gauge("transactionsBuffered", transactionsBuffered::get);
         group.gauge("bytesSpilled", bytesSpilled::get);
+        group.gauge("streaming", () -> streaming ? 1 : 0);
     }
 
     long lagBytes() {
@@ -64,6 +68,10 @@ public final class SourceMetrics {
     void messageReceived(Lsn lsn, int size) {
         bytes.inc(size);
         currentLsn.set(lsn.value());
+    }
+
+    void streamStarted() {
+        streaming = true;
     }
 
     void serverSent(Lsn lsn) {
