@@ -282,7 +282,8 @@ class EmbeddingOperatorTest {
                         "DELETE y 3",
                         "UPSERT k k v2 4",
                         "METADATA x 5");
-        assertThat(model.texts()).containsExactly("k v1", "x v1", "k v2");
+        // Each held text re-issued once; the two batches reach the model in no fixed order.
+        assertThat(model.texts()).containsExactlyInAnyOrder("k v1", "x v1", "k v2");
     }
 
     // ---- truncate ----
