@@ -2,12 +2,9 @@ package io.pgstream.connector.snapshot;
 
 import io.pgstream.connector.pgoutput.TypeRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Fills a {@link TypeRegistry} from the catalog the way pgoutput's Type messages would: every user
@@ -34,26 +31,5 @@ public final class CatalogTypes {
             }
         }
         return registry;
-    }
-
-    /**
-     * A table's column names and type OIDs in table order, as a Relation message would list them.
-     *
-     * @param relation the table, quoted ({@code "schema"."table"})
-     */
-    public static Map<String, Integer> columns(Connection c, String relation) throws SQLException {
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ?::regclass"
-                                + " AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-            ps.setString(1, relation);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(rs.getString(1), (int) rs.getLong(2));
-                }
-            }
-        }
-        return columns;
     }
 }

@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
@@ -93,9 +92,9 @@ public final class ChunkReader implements AutoCloseable {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
             Lsn asOf = lowWatermark;
-            Map<String, Integer> columns = CatalogTypes.columns(connection, chunk.table().quoted());
-            List<String> names = new ArrayList<>(columns.keySet());
-            List<Integer> oids = new ArrayList<>(columns.values());
+            List<String> names = new ArrayList<>();
+            List<Integer> oids = new ArrayList<>();
+            columns(chunk.table(), names, oids);
             ValueDecoder.BinaryColumn[] binary = new ValueDecoder.BinaryColumn[oids.size()];
             StringBuilder select = new StringBuilder();
             for (int i = 0; i < binary.length; i++) {
@@ -258,6 +257,23 @@ public final class ChunkReader implements AutoCloseable {
             bounds.add(chunk.upper());
         }
         return bounds;
+    }
+
+    /** Column names and type OIDs in table order, as a Relation message would list them. */
+    private void columns(TableId table, List<String> names, List<Integer> oids)
+            throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement(
+                        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ?::regclass"
+                                + " AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    oids.add((int) rs.getLong(2));
+                }
+            }
+        }
     }
 
     private static int wireBytes(int[] lengths, int fields) {

@@ -3,9 +3,9 @@ package io.pgstream.jobs.document;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.RowValues;
+import io.pgstream.connector.pgoutput.TypeRegistry;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
-import io.pgstream.connector.snapshot.CatalogTypes;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -59,7 +59,7 @@ public final class CurrentRowReader implements AutoCloseable {
     private static final int ATTEMPTS = 3;
 
     private final Spec spec;
-    private ValueDecoder decoder;
+    private final ValueDecoder decoder = new ValueDecoder(new TypeRegistry());
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Map<String, Integer>> columnTypes = new HashMap<>();
     private Connection connection;
@@ -123,8 +123,6 @@ public final class CurrentRowReader implements AutoCloseable {
             props.setProperty("ApplicationName", "pgstream toast read-back");
             connection = spec.connection.connect(props);
             connection.setReadOnly(true);
-            // Values decode by the same rules as streamed and snapshot rows (user types, domains).
-            decoder = new ValueDecoder(CatalogTypes.load(connection));
         }
         PreparedStatement select = statement(event, table, key, columns);
         for (int i = 0; i < key.size(); i++) {
@@ -141,7 +139,10 @@ public final class CurrentRowReader implements AutoCloseable {
                 String text = rs.getString(i + 1);
                 String column = columns.get(i);
                 values.put(
-                        column, text == null ? null : decoder.decodeText(types.get(column), text));
+                        column,
+                        text == null
+                                ? null
+                                : decoder.decodeText(types.getOrDefault(column, 25), text));
             }
             return values;
         }
@@ -158,7 +159,7 @@ public final class CurrentRowReader implements AutoCloseable {
         String relation =
                 Identifiers.quote(event.schema()) + "." + Identifiers.quote(event.table());
         if (!columnTypes.containsKey(table)) {
-            columnTypes.put(table, CatalogTypes.columns(connection, relation));
+            columnTypes.put(table, columnTypes(relation));
         }
         String sql =
                 "SELECT "
@@ -174,6 +175,23 @@ public final class CurrentRowReader implements AutoCloseable {
         s = connection.prepareStatement(sql);
         statements.put(cacheKey, s);
         return s;
+    }
+
+    private Map<String, Integer> columnTypes(String relation) throws SQLException {
+        Map<String, Integer> types = new HashMap<>();
+        try (PreparedStatement s =
+                connection.prepareStatement(
+                        "SELECT attname, atttypid::int FROM pg_attribute"
+                                + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT"
+                                + " attisdropped")) {
+            s.setString(1, relation);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return types;
     }
 
     private void closeConnection() {
