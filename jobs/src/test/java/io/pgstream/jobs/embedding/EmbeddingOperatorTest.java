@@ -127,12 +127,16 @@ class EmbeddingOperatorTest {
         gatedModel.releaseAll();
         awaitOnTaskThread(() -> harness.extractOutputValues().size() == 8);
 
-        assertThat(gatedModel.calls())
-                .containsExactly(
+        // the first three calls are in flight together: they reach the model from their own
+        // threads, in any order
+        List<List<String>> calls = gatedModel.calls();
+        assertThat(calls).hasSize(4);
+        assertThat(calls.subList(0, 3))
+                .containsExactlyInAnyOrder(
                         List.of("row 0"),
                         List.of("row 1", "row 2", "row 3"),
-                        List.of("row 4", "row 5", "row 6"),
-                        List.of("row 7"));
+                        List.of("row 4", "row 5", "row 6"));
+        assertThat(calls.get(3)).containsExactly("row 7");
     }
 
     // ---- collapse ----
