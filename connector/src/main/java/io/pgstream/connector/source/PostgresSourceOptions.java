@@ -111,8 +111,8 @@ public final class PostgresSourceOptions {
         /** When a checkpoint covering the change completes: exactly-once. */
         CHECKPOINT,
         /**
-         * After emission, for jobs without checkpointing: at-least-once, as the original SDK. A
-         * crash loses nothing but may replay what was emitted since the last ack.
+         * After emission, for jobs without checkpointing: at-least-once. A crash loses nothing but
+         * may replay what was emitted since the last ack.
          */
         EMIT
     }

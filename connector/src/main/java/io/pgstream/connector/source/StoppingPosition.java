@@ -44,8 +44,8 @@ public final class StoppingPosition implements Serializable {
     }
 
     /**
-     * Bounded at {@code pg_current_wal_lsn()} as read once when the job starts; the enumerator
-     * resolves it into {@link #atLsn(Lsn)} so that a restore keeps the same end.
+     * Bounded at {@code pg_current_wal_insert_lsn()} as read once when the job starts; the
+     * enumerator resolves it into {@link #atLsn(Lsn)} so that a restore keeps the same end.
      */
     public static StoppingPosition currentWalEnd() {
         return CURRENT;
