@@ -9,6 +9,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns every failure into exactly one line, {@code pgstream: error: <message>}, on stderr, with
@@ -61,6 +62,13 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     private static String message(Exception e) {
+        if (e instanceof UnmatchedArgumentException u && unknownCommand(u)) {
+            return "unknown command '"
+                    + u.getUnmatched().get(0)
+                    + "': use one of "
+                    + String.join(", ", u.getCommandLine().getSubcommands().keySet())
+                    + " (see pgstream --help)";
+        }
         if (e instanceof ParameterException) {
             String help = e.getMessage();
             return help
@@ -70,6 +78,15 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getName() : m;
+    }
+
+    /** A word where the top level expects a command, rather than a stray option. */
+    private static boolean unknownCommand(UnmatchedArgumentException e) {
+        CommandLine cmd = e.getCommandLine();
+        return cmd.getParent() == null
+                && !cmd.getSubcommands().isEmpty()
+                && !e.getUnmatched().isEmpty()
+                && !e.getUnmatched().get(0).startsWith("-");
     }
 
     private static String commandName(CommandLine cmd) {

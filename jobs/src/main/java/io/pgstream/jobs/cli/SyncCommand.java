@@ -124,8 +124,6 @@ final class SyncCommand implements Callable<Integer> {
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
         PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
         new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
-        SlotManager.prepareFor(
-                source, job.source().slot(), job.source().publication(), job.source().tables());
 
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpoint().interval());
@@ -151,9 +149,12 @@ final class SyncCommand implements Callable<Integer> {
             conf.set(RestOptions.BIND_PORT, "0");
             env = StreamExecutionEnvironment.createLocalEnvironment(job.parallelism(), conf);
         }
-        // Checks the tables against the job file: a job that cannot start says only why.
-        SyncJob.build(env, job);
+        // Everything that can refuse the job is checked before the slot exists: a slot left
+        // behind by a job that never ran would retain WAL until someone drops it.
+        SyncJob.build(env, job); // the tables against the job file
         VectorStores.prepare(job);
+        SlotManager.prepareFor(
+                source, job.source().slot(), job.source().publication(), job.source().tables());
         if (resume.isPresent()) {
             err.println("pgstream: resuming from checkpoint " + resume.get());
         } else {

@@ -7,7 +7,9 @@ import io.pgstream.jobs.sink.BufferedVectorWriter;
 import io.pgstream.jobs.sink.DeadLetterSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,8 +36,21 @@ public final class JobConfigLoader {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new JobConfigException(
+                    "no job file "
+                            + file
+                            + ": pass --config with the path of a job file (see"
+                            + " examples/job.yaml)");
+        } catch (AccessDeniedException e) {
+            throw new JobConfigException("cannot read job file " + file + ": permission denied");
         } catch (IOException e) {
-            throw new JobConfigException("cannot read job file " + file + ": " + e.getMessage());
+            throw new JobConfigException(
+                    "cannot read job file "
+                            + file
+                            + ": "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
         return parse(text, file.toString(), System::getenv);
     }

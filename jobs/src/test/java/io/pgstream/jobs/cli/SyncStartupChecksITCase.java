@@ -82,6 +82,12 @@ class SyncStartupChecksITCase {
         assertThat(PG.queryValue("SELECT to_regclass('public.res_tpl_template_vectors')"))
                 .as("no index created for a job that cannot run")
                 .isNull();
+        assertThat(
+                        PG.queryValue(
+                                "SELECT count(*) FROM pg_replication_slots"
+                                        + " WHERE slot_name = 'res_tpl_template'"))
+                .as("no slot left behind to retain WAL for a job that cannot run")
+                .isEqualTo(0L);
     }
 
     @Test
