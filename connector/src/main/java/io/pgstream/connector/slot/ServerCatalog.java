@@ -9,13 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads slots, publications, tables and settings from the system catalogs.
+ * Reads slots, publications, tables and settings from the system catalogs: the one place that asks
+ * the server about them, so each question is answered by one query wherever it is asked.
  *
- * <p>Every name the caller supplies is a bound parameter here, never SQL text, so a table "name"
- * like {@code x"; DROP TABLE t; --} is only ever looked up (and not found).
+ * <p>Every method runs on the caller's connection (inside the caller's transaction, if any) and
+ * blocks while it talks to PostgreSQL. Every name the caller supplies is a bound parameter here,
+ * never SQL text, so a table "name" like {@code x"; DROP TABLE t; --} is only ever looked up (and
+ * not found).
  */
-final class ServerCatalog {
+public final class ServerCatalog {
     private ServerCatalog() {}
+
+    /**
+     * One column of a table, as a Relation message would describe it.
+     *
+     * @param typeOid {@code pg_attribute.atttypid}
+     */
+    public record Column(String name, int typeOid) {}
 
     private static final String TABLE_SQL =
             "SELECT c.relkind, c.relreplident,"
@@ -52,9 +62,9 @@ final class ServerCatalog {
         }
         return new ServerFacts(
                 text(c, "SELECT current_setting('wal_level')"),
-                text(c, "SELECT current_database()"),
+                currentDatabase(c),
                 role(c),
-                Integer.parseInt(text(c, "SELECT current_setting('max_replication_slots')")),
+                maxSlots(c),
                 Integer.parseInt(text(c, "SELECT count(*) FROM pg_replication_slots")),
                 tables,
                 slot(c, spec.slot()),
@@ -213,7 +223,11 @@ final class ServerCatalog {
         }
     }
 
-    private static List<TableId> publishedTables(Connection c, String publication)
+    /**
+     * The tables the publication publishes, sorted by schema and table; empty when there is no such
+     * publication. Partitions and {@code FOR ALL TABLES} are resolved by the server.
+     */
+    public static List<TableId> publishedTables(Connection c, String publication)
             throws SQLException {
         List<TableId> tables = new ArrayList<>();
         try (PreparedStatement ps =
@@ -228,6 +242,67 @@ final class ServerCatalog {
             }
         }
         return tables;
+    }
+
+    /**
+     * The last position the slot's consumer confirmed ({@code X/Y}), or null when there is no such
+     * slot (or it is a physical one): no change before it is ever sent again.
+     */
+    public static String confirmedFlushLsn(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                                + " WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * The PID of the walsender streaming from the slot, or null when none does (or there is no such
+     * slot); for messages that name who holds it.
+     */
+    public static Integer activePid(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? (Integer) rs.getObject(1) : null;
+            }
+        }
+    }
+
+    /**
+     * The current WAL insert position ({@code X/Y}): every change from now on is after it, so a job
+     * told to stop "at the current end" stops here.
+     */
+    public static String walInsertPosition(Connection c) throws SQLException {
+        return text(c, "SELECT pg_current_wal_insert_lsn()::text");
+    }
+
+    /**
+     * The table's live columns in table order, each with its type OID: the names and types a
+     * Relation message would list, for reading rows that decode like streamed ones.
+     *
+     * @throws SQLException when there is no such table
+     */
+    public static List<Column> columns(Connection c, TableId table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ?::regclass"
+                                + " AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), (int) rs.getLong(2)));
+                }
+            }
+        }
+        return columns;
     }
 
     private static String text(Connection c, String sql) throws SQLException {

@@ -69,6 +69,43 @@ public final class SlotManager {
     }
 
     /**
+     * A {@code SlotPreparer} that creates nothing, for roles that may read a slot but not create
+     * one: {@code SlotManager::requireExisting} checks that the slot exists and decodes with
+     * pgoutput. Connection failures stay plain {@link SQLException}s, so a restarting job retries
+     * them.
+     *
+     * @param tables unused: an existing publication is used as it is
+     */
+    public static void requireExisting(
+            PgConnectionConfig connection, String slot, String publication, List<String> tables)
+            throws SQLException {
+        ServerFacts.Slot existing;
+        try (Connection c = connection.connect()) {
+            existing = ServerCatalog.slot(c, slot);
+        }
+        if (existing == null) {
+            throw new SQLException(
+                    "Replication slot '"
+                            + slot
+                            + "' does not exist on "
+                            + connection.redacted()
+                            + ". Create it with: pgstream setup --slot "
+                            + slot
+                            + " --publication "
+                            + publication
+                            + " --table <schema.table>");
+        }
+        if (!"pgoutput".equals(existing.plugin())) {
+            throw new SQLException(
+                    "Replication slot '"
+                            + slot
+                            + "' uses plugin "
+                            + existing.plugin()
+                            + ", not pgoutput; drop it or choose another slot name");
+        }
+    }
+
+    /**
      * Refuses to start a second consumer on a slot another process streams from: PostgreSQL lets
      * one walsender use a slot at a time, and a job started anyway would wait in its source for
      * minutes without saying why. Returns at once when the slot is free or does not exist; a busy

@@ -6,6 +6,7 @@ import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.connector.slot.ServerCatalog;
 import io.pgstream.connector.slot.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -262,17 +263,9 @@ public final class ChunkReader implements AutoCloseable {
     /** Column names and type OIDs in table order, as a Relation message would list them. */
     private void columns(TableId table, List<String> names, List<Integer> oids)
             throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement(
-                        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ?::regclass"
-                                + " AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                    oids.add((int) rs.getLong(2));
-                }
-            }
+        for (ServerCatalog.Column column : ServerCatalog.columns(connection, table)) {
+            names.add(column.name());
+            oids.add(column.typeOid());
         }
     }
 

@@ -88,7 +88,7 @@ public final class PostgresSourceBuilder<T> {
      * administrator). For roles that may read a slot but not create one.
      */
     public PostgresSourceBuilder<T> existingSlotOnly() {
-        return slotPreparer(ReplicationDiscovery::requireExistingSlot);
+        return slotPreparer(SlotManager::requireExisting);
     }
 
     /** Where a fresh job starts: {@link StartupMode#INITIAL} (snapshot, then stream) by default. */

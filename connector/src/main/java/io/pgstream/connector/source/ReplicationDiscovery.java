@@ -3,6 +3,7 @@ package io.pgstream.connector.source;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.PgStreamSetupException;
+import io.pgstream.connector.slot.ServerCatalog;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.snapshot.ChunkPlanner;
@@ -10,9 +11,7 @@ import io.pgstream.connector.snapshot.SnapshotChunk;
 import io.pgstream.connector.source.enumerator.SplitDiscovery;
 import io.pgstream.connector.source.split.PostgresSplit;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,28 +133,26 @@ final class ReplicationDiscovery implements SplitDiscovery {
         if (startupMode != StartupMode.LSN) {
             return StartingPosition.fromSlot();
         }
-        try (Connection c = connection.connect();
-                var ps =
-                        c.prepareStatement(
-                                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
-                                        + " WHERE slot_name = ?")) {
-            ps.setString(1, spec.slot());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Lsn confirmed = Lsn.parse(rs.getString(1));
-                if (startupLsn.compareTo(confirmed) < 0) {
-                    throw new SuppressRestartsException(
-                            new IllegalArgumentException(
-                                    "startup.lsn "
-                                            + startupLsn
-                                            + " is before slot '"
-                                            + spec.slot()
-                                            + "''s confirmed position "
-                                            + confirmed
-                                            + "; a slot cannot go back: start at or after "
-                                            + confirmed));
-                }
-            }
+        String confirmedText;
+        try (Connection c = connection.connect()) {
+            confirmedText = ServerCatalog.confirmedFlushLsn(c, spec.slot());
+        }
+        if (confirmedText == null) {
+            throw new SQLException(
+                    "Replication slot '" + spec.slot() + "' vanished while the job was starting");
+        }
+        Lsn confirmed = Lsn.parse(confirmedText);
+        if (startupLsn.compareTo(confirmed) < 0) {
+            throw new SuppressRestartsException(
+                    new IllegalArgumentException(
+                            "startup.lsn "
+                                    + startupLsn
+                                    + " is before slot '"
+                                    + spec.slot()
+                                    + "''s confirmed position "
+                                    + confirmed
+                                    + "; a slot cannot go back: start at or after "
+                                    + confirmed));
         }
         return StartingPosition.afterCommit(new Lsn(startupLsn.value() - 1));
     }
@@ -172,7 +169,8 @@ final class ReplicationDiscovery implements SplitDiscovery {
         ChunkPlanner planner = new ChunkPlanner(chunkRows);
         try (Connection c = connection.connect()) {
             for (SlotSpec spec : slots) {
-                for (TableId table : publishedTables(c, spec)) {
+                // The publication has the configured tables by now.
+                for (TableId table : ServerCatalog.publishedTables(c, spec.publication())) {
                     if (!published.add(table.toString())
                             || !snapshots
                             || skip.contains(table.toString())) {
@@ -195,63 +193,9 @@ final class ReplicationDiscovery implements SplitDiscovery {
         return chunks;
     }
 
-    /** The tables the slot's publication publishes (the configured ones are in it by now). */
-    private static List<TableId> publishedTables(Connection c, SlotSpec spec) throws SQLException {
-        List<TableId> tables = new ArrayList<>();
-        try (var ps =
-                c.prepareStatement(
-                        "SELECT schemaname, tablename FROM pg_publication_tables"
-                                + " WHERE pubname = ? ORDER BY 1, 2")) {
-            ps.setString(1, spec.publication());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(new TableId(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        return tables;
-    }
-
     private Lsn walEnd() throws SQLException {
-        try (Connection c = connection.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
-            rs.next();
-            return Lsn.parse(rs.getString(1));
-        }
-    }
-
-    /** Checks that the slot exists; the default when the job must not create anything. */
-    static void requireExistingSlot(
-            PgConnectionConfig connection, String slot, String publication, List<String> tables)
-            throws SQLException {
-        try (Connection c = connection.connect();
-                var ps =
-                        c.prepareStatement(
-                                "SELECT plugin FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException(
-                            "Replication slot '"
-                                    + slot
-                                    + "' does not exist on "
-                                    + connection.redacted()
-                                    + ". Create it with: pgstream setup --slot "
-                                    + slot
-                                    + " --publication "
-                                    + publication
-                                    + " --table <schema.table>");
-                }
-                if (!"pgoutput".equals(rs.getString(1))) {
-                    throw new SQLException(
-                            "Replication slot '"
-                                    + slot
-                                    + "' uses plugin "
-                                    + rs.getString(1)
-                                    + ", not pgoutput; drop it or choose another slot name");
-                }
-            }
+        try (Connection c = connection.connect()) {
+            return Lsn.parse(ServerCatalog.walInsertPosition(c));
         }
     }
 }

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the connector's layering true: the decoder stays pure (bytes in, messages out), the
- * connector never reaches into the jobs, and configuration is declared only in {@code *Options}.
+ * Keeps the connector's layering true: the decoder stays pure (bytes in, messages out), the source
+ * runs no SQL of its own, and configuration is declared only in {@code *Options}. That the
+ * connector never reaches into the jobs is checked in the jobs module, where both are on the
+ * classpath.
  */
 class ArchitectureTest {
 
@@ -63,13 +65,21 @@ class ArchitectureTest {
     }
 
     @Test
-    void connectorNeverDependsOnJobs() {
+    void sourceLeavesSqlToSlotAndSnapshot() {
         noClasses()
                 .that()
-                .resideInAPackage("io.pgstream.connector..")
+                .resideInAPackage("io.pgstream.connector.source..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage("io.pgstream.jobs..")
+                .belongToAnyOf(
+                        java.sql.ResultSet.class,
+                        java.sql.Statement.class,
+                        java.sql.PreparedStatement.class,
+                        java.sql.CallableStatement.class)
+                .because(
+                        "catalog questions are answered once, in slot (ServerCatalog, SlotManager),"
+                                + " and snapshot reads in snapshot; the source only opens"
+                                + " connections and streams")
                 .check(production);
     }
 

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.jobs.demo.DemoData;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
 import java.io.PrintWriter;

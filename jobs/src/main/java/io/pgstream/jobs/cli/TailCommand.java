@@ -4,6 +4,7 @@ import io.pgstream.connector.event.ChangeEvent;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.format.ChangeEventJson;
+import io.pgstream.connector.slot.ServerCatalog;
 import io.pgstream.connector.slot.SlotManager;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.snapshot.TableStatistics;
@@ -14,8 +15,6 @@ import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchem
 import io.pgstream.jobs.templates.StartupChoice;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,21 +256,13 @@ final class TailCommand implements Callable<Integer> {
      */
     private void awaitAcknowledged(Lsn commitLsn) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection c = connection.config().connect();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
-                                        + " WHERE slot_name = ?")) {
-            ps.setString(1, slot);
+        try (Connection c = connection.config().connect()) {
             while (System.nanoTime() < deadline) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()
-                            && rs.getString(1) != null
-                            // Past the commit record, not at it: at it, the server would
-                            // send that transaction again.
-                            && Lsn.parse(rs.getString(1)).compareTo(commitLsn) > 0) {
-                        return;
-                    }
+                String confirmed = ServerCatalog.confirmedFlushLsn(c, slot);
+                // Past the commit record, not at it: at it, the server would send that
+                // transaction again.
+                if (confirmed != null && Lsn.parse(confirmed).compareTo(commitLsn) > 0) {
+                    return;
                 }
                 Thread.sleep(100);
             }

@@ -6,6 +6,8 @@ import io.pgstream.connector.event.RowValues;
 import io.pgstream.connector.pgoutput.TypeRegistry;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.connector.slot.ServerCatalog;
+import io.pgstream.connector.slot.TableId;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -159,7 +161,7 @@ public final class CurrentRowReader implements AutoCloseable {
         String relation =
                 Identifiers.quote(event.schema()) + "." + Identifiers.quote(event.table());
         if (!columnTypes.containsKey(table)) {
-            columnTypes.put(table, columnTypes(relation));
+            columnTypes.put(table, columnTypes(event));
         }
         String sql =
                 "SELECT "
@@ -177,19 +179,11 @@ public final class CurrentRowReader implements AutoCloseable {
         return s;
     }
 
-    private Map<String, Integer> columnTypes(String relation) throws SQLException {
+    private Map<String, Integer> columnTypes(ChangeEvent event) throws SQLException {
         Map<String, Integer> types = new HashMap<>();
-        try (PreparedStatement s =
-                connection.prepareStatement(
-                        "SELECT attname, atttypid::int FROM pg_attribute"
-                                + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT"
-                                + " attisdropped")) {
-            s.setString(1, relation);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getInt(2));
-                }
-            }
+        for (ServerCatalog.Column column :
+                ServerCatalog.columns(connection, new TableId(event.schema(), event.table()))) {
+            types.put(column.name(), column.typeOid());
         }
         return types;
     }

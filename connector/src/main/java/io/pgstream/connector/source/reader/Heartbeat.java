@@ -1,10 +1,10 @@
 package io.pgstream.connector.source.reader;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.LogicalMessages;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +51,7 @@ public final class Heartbeat implements AutoCloseable, Serializable {
             if (open == null || open.isClosed()) {
                 open = connection.connect();
             }
-            try (Statement s = open.createStatement()) {
-                s.execute("SELECT pg_logical_emit_message(false, '" + PREFIX + "', '')");
-            }
+            LogicalMessages.emitEmpty(open, PREFIX);
         } catch (SQLException e) {
             LOG.warn("Heartbeat on {} failed: {}", connection.redacted(), e.getMessage());
             close();

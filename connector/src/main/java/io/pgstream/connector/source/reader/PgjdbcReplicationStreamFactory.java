@@ -2,9 +2,8 @@ package io.pgstream.connector.source.reader;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.event.Lsn;
+import io.pgstream.connector.slot.ServerCatalog;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -144,15 +143,10 @@ public final class PgjdbcReplicationStreamFactory implements ReplicationStreamFa
 
     private SQLException slotBusy(String slotName, SQLException cause) {
         String pid = "unknown";
-        try (Connection c = connection.connect();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slotName);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getObject(1) != null) {
-                    pid = rs.getString(1);
-                }
+        try (Connection c = connection.connect()) {
+            Integer active = ServerCatalog.activePid(c, slotName);
+            if (active != null) {
+                pid = active.toString();
             }
         } catch (SQLException e) {
             cause.addSuppressed(e);

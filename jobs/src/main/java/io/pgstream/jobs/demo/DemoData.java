@@ -1,4 +1,4 @@
-package io.pgstream.jobs.cli;
+package io.pgstream.jobs.demo;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,11 +9,12 @@ import java.util.Random;
 /**
  * The demo's sample table: {@code public.documents} with a few hundred short articles across
  * several categories, written from fixed phrase lists with a fixed seed, so every demo shows the
- * same rows and a search for, say, "replication lag" finds the replication articles.
+ * same rows and a search for, say, "replication lag" finds the replication articles. Outside {@code
+ * cli} because it writes SQL, which the command line leaves to the packages that own it.
  */
-final class DemoData {
+public final class DemoData {
 
-    static final String TABLE = "public.documents";
+    public static final String TABLE = "public.documents";
 
     private static final String[][] TOPICS = {
         {
@@ -97,7 +98,7 @@ final class DemoData {
     private DemoData() {}
 
     /** Creates the table when missing and fills it when empty; returns the number of rows. */
-    static int create(Connection c, int rows) throws SQLException {
+    public static int create(Connection c, int rows) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(
                     "CREATE TABLE IF NOT EXISTS public.documents ("
