@@ -9,6 +9,12 @@ import java.util.concurrent.locks.LockSupport;
  * Inserts rows at a steady rate, one autocommit transaction each, so that every row's {@code
  * created_at} ({@code clock_timestamp()} in its own transaction) is its commit time to within the
  * commit's own duration.
+ *
+ * <p>The session commits with {@code synchronous_commit = on}, PostgreSQL's default, whatever the
+ * server's setting: the project's test server runs with it {@code off}, and then a commit reaches
+ * the WAL flush (and so any logical decoding) only at the WAL writer's next round, up to {@code
+ * wal_writer_delay} (200 ms) later at a low rate: a delay of the server's configuration that every
+ * replication client would show, not of the pipeline measured.
  */
 final class Pacer {
 
@@ -18,6 +24,9 @@ final class Pacer {
     static int run(Connection c, String insertSql, int rate, int seconds, int textChars)
             throws SQLException {
         c.setAutoCommit(true);
+        try (var st = c.createStatement()) {
+            st.execute("SET synchronous_commit = on");
+        }
         int total = rate * seconds;
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime();

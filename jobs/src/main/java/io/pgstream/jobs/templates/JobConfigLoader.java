@@ -85,9 +85,17 @@ public final class JobConfigLoader {
             throw root.error("dead-letter-table", e.getMessage());
         }
         RestartSettings restart = restart(root.section("restart", false));
+        Duration bufferTimeout = root.duration("buffer-timeout", JobConfig.DEFAULT_BUFFER_TIMEOUT);
         root.finish();
         return new JobConfig(
-                source, embedding, sink, checkpoint, parallelism, deadLetters, restart);
+                source,
+                embedding,
+                sink,
+                checkpoint,
+                parallelism,
+                deadLetters,
+                restart,
+                bufferTimeout);
     }
 
     /**

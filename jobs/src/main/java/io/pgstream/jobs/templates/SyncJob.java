@@ -80,6 +80,7 @@ public final class SyncJob {
                         text.columns(),
                         e.template() != null ? "embedding.template" : "embedding.columns");
         env.setParallelism(config.parallelism());
+        env.setBufferTimeout(config.bufferTimeout().toMillis());
 
         DataStream<ChangeEvent> changes =
                 env.fromSource(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
+import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -183,6 +186,144 @@ class SyncProcessITCase {
             assertThat(PG.queryValue("SELECT count(*) FROM docs_vectors"))
                     .as("one vector per row: nothing indexed twice")
                     .isEqualTo(PG.queryValue("SELECT count(*) FROM docs"));
+        } finally {
+            second.destroyForcibly();
+            second.waitFor();
+        }
+    }
+
+    @Test
+    void aSyncKilledWhileEagerWritesReachPgvectorEndsWithOneVectorPerRow() throws Exception {
+        String t = "fr_kill_pgvector";
+        killDuringEagerWrites(
+                t,
+                String.join("\n", "sink:", "  type: pgvector", "  table: public." + t + "_vectors"),
+                () -> query("SELECT id, content FROM " + t + "_vectors"),
+                () ->
+                        ((Number) PG.queryValue("SELECT count(*) FROM " + t + "_vectors"))
+                                .longValue());
+    }
+
+    @Test
+    void aSyncKilledWhileEagerWritesReachQdrantEndsWithOnePointPerRow() throws Exception {
+        String t = "fr_kill_qdrant";
+        try (TestingQdrantServer qdrant = TestingQdrantServer.start(null)) {
+            killDuringEagerWrites(
+                    t,
+                    String.join(
+                            "\n",
+                            "sink:",
+                            "  type: qdrant",
+                            "  url: " + qdrant.url(),
+                            "  collection: " + t),
+                    () -> {
+                        Map<String, String> byId = new HashMap<>();
+                        if (qdrant.hasCollection(t)) {
+                            for (TestingQdrantServer.StoredPoint p : qdrant.points(t).values()) {
+                                String id = p.payload().get(QdrantPayloads.ID).getStringValue();
+                                String content =
+                                        p.payload().get(QdrantPayloads.CONTENT).getStringValue();
+                                assertThat(byId.put(id, content))
+                                        .as("one point per row (row %s)", id)
+                                        .isNull();
+                            }
+                        }
+                        return byId;
+                    },
+                    () -> qdrant.hasCollection(t) ? (long) qdrant.points(t).size() : 0L);
+            assertThat(qdrant.violations()).isEmpty();
+        }
+    }
+
+    /** What a test reads from the index: row id to stored text, or how many entries it holds. */
+    private interface IndexRead<T> {
+        T read() throws Exception;
+    }
+
+    /**
+     * Starts {@code pgstream sync} with eager writes (the default {@code sink.max-linger}) and a
+     * checkpoint interval far longer than a write, inserts a burst of rows, kills the process with
+     * SIGKILL once some but not all of them are indexed (so writes ahead of the last checkpoint are
+     * in flight), changes rows while it is down, then runs the same command again: the index must
+     * equal the table with exactly one entry per row, though the restart replays writes the store
+     * already holds.
+     */
+    private void killDuringEagerWrites(
+            String t, String sink, IndexRead<Map<String, String>> index, IndexRead<Long> indexSize)
+            throws Exception {
+        int burst = 2000;
+        PG.execute(
+                "CREATE TABLE "
+                        + t
+                        + " (id int PRIMARY KEY, title text NOT NULL, body text NOT NULL)",
+                "INSERT INTO " + t + " VALUES (0, 'warm', 'up')");
+        Path checkpoints = dir.resolve(t + "-checkpoints");
+        Path config = dir.resolve(t + ".yaml");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "source:",
+                        "  dsn: '" + PG.config().redacted() + "'",
+                        "  tables: [public." + t + "]",
+                        "  slot: s_" + PG.config().database() + "_" + t,
+                        "embedding:",
+                        "  template: \"{title}\\n\\n{body}\"",
+                        sink,
+                        "checkpoint:",
+                        "  interval: 2s",
+                        "  dir: '" + checkpoints + "'",
+                        ""));
+        Path log = dir.resolve(t + ".log");
+        String tableSql = "SELECT id::text, title || E'\\n\\n' || body FROM " + t;
+        Process first = start(config, log);
+        long atKill;
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .ignoreExceptions()
+                    .failFast("sync exited: " + log, () -> !first.isAlive())
+                    .until(() -> indexSize.read() == 1 && completedCheckpoints(checkpoints) > 0);
+            try (Connection c = PG.connect();
+                    Statement st = c.createStatement()) {
+                for (int from = 1; from <= burst; from += 100) { // 20 transactions
+                    st.execute(
+                            "INSERT INTO "
+                                    + t
+                                    + " SELECT g, 'title ' || g, 'body ' || g FROM generate_series("
+                                    + from
+                                    + ", "
+                                    + (from + 99)
+                                    + ") g");
+                }
+            }
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(20))
+                    .failFast("sync exited: " + log, () -> !first.isAlive())
+                    .until(() -> indexSize.read() > 1 + burst / 20);
+        } finally {
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+            first.waitFor();
+            atKill = indexSize.read();
+        }
+        assertThat(atKill)
+                .as("the kill landed while writes were in flight")
+                .isGreaterThan(1)
+                .isLessThan(burst + 1);
+        PG.execute(
+                "UPDATE " + t + " SET body = 'edited while down' WHERE id % 7 = 0",
+                "DELETE FROM " + t + " WHERE id % 11 = 0");
+
+        Process second = start(config, log);
+        try {
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .failFast("sync exited: " + tail(log), () -> !second.isAlive())
+                    .untilAsserted(() -> assertThat(index.read()).isEqualTo(query(tableSql)));
+            assertThat(Files.readString(log)).contains("resuming from checkpoint");
+            assertThat(indexSize.read())
+                    .as("one entry per row: nothing indexed twice")
+                    .isEqualTo(((Number) PG.queryValue("SELECT count(*) FROM " + t)).longValue());
         } finally {
             second.destroyForcibly();
             second.waitFor();

@@ -84,6 +84,15 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void bufferTimeoutDefaultsToAFewMillisecondsAndIsAJobFileKey() {
+        assertThat(parse(README_EXAMPLE).bufferTimeout()).isEqualTo(Duration.ofMillis(5));
+        assertThat(parse(README_EXAMPLE + "buffer-timeout: 100ms\n").bufferTimeout())
+                .isEqualTo(Duration.ofMillis(100));
+        assertThatThrownBy(() -> parse(README_EXAMPLE + "buffer-timeout: soon\n"))
+                .hasMessageContaining("buffer-timeout");
+    }
+
+    @Test
     void defaultsAndEnvironmentExpansion() {
         JobConfig c =
                 parse(

@@ -19,6 +19,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +61,33 @@ class SyncJobITCase {
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(300))
                 .untilAsserted(() -> assertThat(index(name)).isEqualTo(table(name)));
+    }
+
+    @Test
+    void everyExchangeOfTheJobFlushesWithinTheJobFilesBufferTimeout() throws Exception {
+        String t = "fr_buffer_timeout";
+        PG.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, title text, body text)");
+        JobConfig defaults = config(t);
+        JobConfig slow =
+                new JobConfig(
+                        defaults.source(),
+                        defaults.embedding(),
+                        defaults.sink(),
+                        defaults.checkpoint(),
+                        defaults.parallelism(),
+                        defaults.deadLetterTable(),
+                        defaults.restart(),
+                        Duration.ofMillis(250));
+        assertThat(bufferTimeouts(defaults)).containsOnly(5L);
+        assertThat(bufferTimeouts(slow)).containsOnly(250L);
+    }
+
+    private static List<Long> bufferTimeouts(JobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SyncJob.build(env, config);
+        return env.getStreamGraph().getStreamNodes().stream()
+                .map(StreamNode::getBufferTimeout)
+                .toList();
     }
 
     @Test
