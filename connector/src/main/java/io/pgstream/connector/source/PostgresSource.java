@@ -122,13 +122,14 @@ public final class PostgresSource<T>
     @Override
     public SplitEnumerator<PostgresSplit, PostgresEnumeratorState> createEnumerator(
             SplitEnumeratorContext<PostgresSplit> context) {
-        return new PostgresSourceEnumerator(context, discovery, PostgresEnumeratorState.initial());
+        return new PostgresSourceEnumerator(
+                context, discovery, bounded, PostgresEnumeratorState.initial());
     }
 
     @Override
     public SplitEnumerator<PostgresSplit, PostgresEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<PostgresSplit> context, PostgresEnumeratorState checkpoint) {
-        return new PostgresSourceEnumerator(context, discovery, checkpoint);
+        return new PostgresSourceEnumerator(context, discovery, bounded, checkpoint);
     }
 
     @Override

@@ -96,10 +96,7 @@ class AddedTableSnapshotITCase {
                 .until(() -> sink.received().stream().anyMatch(e -> streamed(e, "a", -1)));
         // b is not published yet: none of this is streamed, all of it is in b's snapshot.
         PG.execute("UPDATE b SET v = 'before savepoint' WHERE id <= 10");
-        String savepoint =
-                first.stopWithSavepoint(
-                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get();
+        String savepoint = stopWithSavepoint(first, savepoints);
         PG.execute(
                 "UPDATE b SET v = 'between' WHERE id BETWEEN 11 AND 20",
                 "DELETE FROM b WHERE id > 4990",
@@ -186,10 +183,7 @@ class AddedTableSnapshotITCase {
         PG.execute("INSERT INTO c VALUES (-1, 's1')");
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> sink.received().stream().anyMatch(e -> streamed(e, "c", -1)));
-        String savepoint =
-                first.stopWithSavepoint(
-                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get();
+        String savepoint = stopWithSavepoint(first, savepoints);
         PG.execute("SELECT pg_drop_replication_slot('" + droppedSlot() + "')");
 
         Configuration restore = new Configuration();
@@ -205,6 +199,20 @@ class AddedTableSnapshotITCase {
                                         + "'"))
                 .as("no new slot")
                 .isEqualTo(0L);
+    }
+
+    /** Stops {@code job} with a savepoint; cancels it if that fails, so it holds no slots after. */
+    private static String stopWithSavepoint(JobClient job, Path savepoints) throws Exception {
+        try {
+            return job.stopWithSavepoint(
+                            false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
+        } catch (Exception e) {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+            throw e;
+        }
     }
 
     /** Throws the job's failure, if it has ended: a condition that waits for it never will. */

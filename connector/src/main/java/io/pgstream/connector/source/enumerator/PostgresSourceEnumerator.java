@@ -38,6 +38,14 @@ public final class PostgresSourceEnumerator
     private final SplitEnumeratorContext<PostgresSplit> context;
     private final SplitDiscovery discovery;
     private final List<PostgresSplit> pending;
+
+    /**
+     * Whether the job has a stopping position. Only then is a reader with nothing left to read told
+     * so: a reader of an unbounded job stays open, so a stop-with-savepoint never meets a subtask
+     * that is finishing and a split given back on failover always has somewhere to go.
+     */
+    private final boolean bounded;
+
     private final Set<String> assignedSlots;
     private final Set<String> finishedChunks;
 
@@ -66,9 +74,11 @@ public final class PostgresSourceEnumerator
     public PostgresSourceEnumerator(
             SplitEnumeratorContext<PostgresSplit> context,
             SplitDiscovery discovery,
+            boolean bounded,
             PostgresEnumeratorState restored) {
         this.context = context;
         this.discovery = discovery;
+        this.bounded = bounded;
         this.pending = new ArrayList<>(restored.pending());
         this.assignedSlots = new LinkedHashSet<>(restored.assignedSlots());
         this.finishedChunks = new LinkedHashSet<>(restored.finishedChunks());
@@ -280,8 +290,11 @@ public final class PostgresSourceEnumerator
                 it.remove();
             }
         }
-        // Splits are fixed once discovered: a reader that has what it will ever get is told so,
-        // which lets a bounded job finish.
+        // Splits are fixed once discovered: in a bounded job a reader that has what it will ever
+        // get is told so, which lets the job finish.
+        if (!bounded) {
+            return;
+        }
         for (int reader : registered) {
             boolean waiting = false;
             int i = 0;
