@@ -251,7 +251,7 @@ class SyncProcessITCase {
     private void killDuringEagerWrites(
             String t, String sink, IndexRead<Map<String, String>> index, IndexRead<Long> indexSize)
             throws Exception {
-        int burst = 2000;
+        int burst = 600;
         PG.execute(
                 "CREATE TABLE "
                         + t
@@ -285,7 +285,7 @@ class SyncProcessITCase {
                     .until(() -> indexSize.read() == 1 && completedCheckpoints(checkpoints) > 0);
             try (Connection c = PG.connect();
                     Statement st = c.createStatement()) {
-                for (int from = 1; from <= burst; from += 100) { // 20 transactions
+                for (int from = 1; from <= burst; from += 100) { // 6 transactions
                     st.execute(
                             "INSERT INTO "
                                     + t
