@@ -6,6 +6,7 @@ import io.pgstream.connector.source.enumerator.ChunksFinishedEvent;
 import io.pgstream.connector.source.enumerator.StreamReleasedEvent;
 import io.pgstream.connector.source.split.PostgresSplit;
 import io.pgstream.connector.source.split.PostgresSplitState;
+import io.pgstream.connector.source.split.SplitKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -157,11 +158,12 @@ public final class PostgresSourceReader<T>
         // A bounded stream split ends; its slot keeps whatever the last checkpoint acknowledged.
         // A finished snapshot chunk is reported, and the next one asked for.
         List<String> chunks = new ArrayList<>();
-        for (String id : finishedSplitIds.keySet()) {
-            if (id.startsWith("snapshot/")) {
-                chunks.add(id);
-            }
-        }
+        finishedSplitIds.forEach(
+                (id, state) -> {
+                    if (state.kind() == SplitKind.SNAPSHOT_CHUNK) {
+                        chunks.add(id);
+                    }
+                });
         if (!chunks.isEmpty()) {
             context.sendSourceEventToCoordinator(new ChunksFinishedEvent(chunks));
             context.sendSplitRequest();
