@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
-                CommittedTransaction, T, PostgresSplit, PostgresSplitState> {
+                FetchedRecord, T, PostgresSplit, PostgresSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceReader.class);
 
@@ -66,7 +66,7 @@ public final class PostgresSourceReader<T>
         super(fetcherManager, emitter, config, context);
         this.fetcherManager = fetcherManager;
         this.ackMode = ackMode;
-        emitter.onTransactionEmitted(this::transactionEmitted);
+        emitter.onRecordEmitted(this::recordEmitted);
         if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
             LOG.warn(
                     "ack.mode=EMIT: the slot is acknowledged after emission, not on checkpoints."
@@ -74,8 +74,8 @@ public final class PostgresSourceReader<T>
         }
     }
 
-    /** Task thread, after each whole transaction. */
-    private void transactionEmitted(String splitId, Lsn commitLsn) {
+    /** Task thread, after each whole transaction or snapshot chunk. */
+    private void recordEmitted(String splitId, Lsn commitLsn) {
         long now = System.currentTimeMillis();
         if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
             emittedNotAcked.put(splitId, commitLsn);

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that committed before that position has been delivered (or filtered out by the publication)
  * already.
  */
-public final class PostgresSplitReader implements SplitReader<CommittedTransaction, PostgresSplit> {
+public final class PostgresSplitReader implements SplitReader<FetchedRecord, PostgresSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSplitReader.class);
 
@@ -80,8 +80,8 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
     }
 
     @Override
-    public RecordsWithSplitIds<CommittedTransaction> fetch() throws IOException {
-        RecordsBySplits.Builder<CommittedTransaction> out = new RecordsBySplits.Builder<>();
+    public RecordsWithSplitIds<FetchedRecord> fetch() throws IOException {
+        RecordsBySplits.Builder<FetchedRecord> out = new RecordsBySplits.Builder<>();
         if (!chunks.isEmpty()) {
             readChunk(chunks.poll(), out);
             return out.build();
@@ -146,7 +146,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
      * Reads a whole snapshot chunk as one record of {@code read} events (spilled past the memory
      * budget like a large transaction), so a checkpoint never stands inside a chunk.
      */
-    private void readChunk(PostgresSplit split, RecordsBySplits.Builder<CommittedTransaction> out)
+    private void readChunk(PostgresSplit split, RecordsBySplits.Builder<FetchedRecord> out)
             throws IOException {
         SpillingTransactionBuffer buffer =
                 new SpillingTransactionBuffer(spillDirectory, memoryBudget);
@@ -175,7 +175,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
             }
             metrics.snapshotRowsRead(table, rows[0], estimates.get(table));
             metrics.transactionBuffered();
-            out.add(split.splitId(), new CommittedTransaction(0, asOf, asOf, null, buffer));
+            out.add(split.splitId(), new SnapshotChunkRows(asOf, buffer));
             out.addFinishedSplit(split.splitId());
         } catch (SQLException e) {
             buffer.close();
@@ -248,7 +248,7 @@ public final class PostgresSplitReader implements SplitReader<CommittedTransacti
         }
 
         /** Reads up to {@code max} messages and hands over what committed; returns the count. */
-        int read(int max, RecordsBySplits.Builder<CommittedTransaction> out) throws IOException {
+        int read(int max, RecordsBySplits.Builder<FetchedRecord> out) throws IOException {
             int n = 0;
             try {
                 while (n < max) {
