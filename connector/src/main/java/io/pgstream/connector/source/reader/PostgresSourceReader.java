@@ -75,10 +75,10 @@ public final class PostgresSourceReader<T>
     }
 
     /** Task thread, after each whole transaction or snapshot chunk. */
-    private void recordEmitted(String splitId, Lsn commitLsn) {
+    private void recordEmitted(String splitId, Lsn position) {
         long now = System.currentTimeMillis();
         if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
-            emittedNotAcked.put(splitId, commitLsn);
+            emittedNotAcked.put(splitId, position);
             if (now - lastEmitAck >= EMIT_ACK_INTERVAL_MILLIS) {
                 lastEmitAck = now;
                 fetcherManager.acknowledge(new HashMap<>(emittedNotAcked));
