@@ -46,7 +46,6 @@ public final class ChangeEventAssembler {
 
     private Lsn currentCommitLsn;
     private Instant currentCommitTime;
-    private boolean inTransaction;
 
     public ChangeEventAssembler(int protocolVersion, TransactionListener listener) {
         this.decoder = new PgOutputDecoder(protocolVersion);
@@ -87,10 +86,8 @@ public final class ChangeEventAssembler {
             currentXid = m.xid();
             currentCommitLsn = m.finalLsn();
             currentCommitTime = m.commitTime();
-            inTransaction = true;
             listener.begin(m.xid(), m.finalLsn(), m.commitTime());
         } else if (message instanceof Commit m) {
-            inTransaction = false;
             listener.commit(currentXid, m.commitLsn(), m.endLsn(), m.commitTime());
         } else if (message instanceof Relation m) {
             relations.put(m);
@@ -126,16 +123,6 @@ public final class ChangeEventAssembler {
                             + ": the slot was created with two_phase, which pgstream does not use;"
                             + " recreate the slot without it");
         }
-    }
-
-    /** Whether a plain transaction is open (a Begin without its Commit yet). */
-    public boolean inTransaction() {
-        return inTransaction;
-    }
-
-    /** Whether a streamed chunk is open (a Stream Start without its Stream Stop yet). */
-    public boolean inStreamBlock() {
-        return decoder.inStreamBlock();
     }
 
     private ChangeEvent.Builder event(Operation op, RelationCache.Entry r, Lsn lsn) {

@@ -63,11 +63,6 @@ public final class PgOutputDecoder {
         return protocolVersion;
     }
 
-    /** Whether the last decoded message left the decoder inside a streamed block. */
-    public boolean inStreamBlock() {
-        return inStreamBlock;
-    }
-
     /**
      * Decodes one message.
      *

@@ -14,13 +14,14 @@ import java.util.List;
 
 /**
  * Loads pgoutput messages captured from a real server by {@code pgoutput/capture.sh}: one {@code
- * "<lsn> <hex>"} line per message, in slot order.
+ * "<lsn> <hex>"} line per message, in slot order. Public for the reader's tests, which replay them
+ * through {@code TestingReplicationStream}.
  */
-final class PgOutputFixtures {
+public final class PgOutputFixtures {
 
     /** One captured message. */
-    record Captured(Lsn lsn, byte[] bytes) {
-        ByteBuffer buffer() {
+    public record Captured(Lsn lsn, byte[] bytes) {
+        public ByteBuffer buffer() {
             return ByteBuffer.wrap(bytes);
         }
 
@@ -31,7 +32,7 @@ final class PgOutputFixtures {
 
     private PgOutputFixtures() {}
 
-    static List<Captured> load(String name) {
+    public static List<Captured> load(String name) {
         String resource = "/pgoutput/" + name + ".hex";
         try (InputStream in = PgOutputFixtures.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -58,7 +59,7 @@ final class PgOutputFixtures {
     }
 
     /** The protocol version a fixture was captured with, from its name ({@code basic-v2}). */
-    static int protocolOf(String name) {
+    public static int protocolOf(String name) {
         int v = name.lastIndexOf("-v");
         return name.charAt(v + 2) - '0';
     }

@@ -1,6 +1,7 @@
 package io.pgstream.connector.source.enumerator;
 
 import io.pgstream.connector.source.split.PostgresSplit;
+import io.pgstream.connector.source.split.SplitKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -194,7 +195,8 @@ public final class PostgresSourceEnumerator
     /** Whether the job has stream splits, pending here or held by readers. */
     private boolean streams() {
         return pending.stream().anyMatch(sp -> !sp.isSnapshot())
-                || assignedSlots.stream().anyMatch(id -> !id.startsWith("snapshot/"));
+                || assignedSlots.stream()
+                        .anyMatch(id -> PostgresSplit.kindOfId(id) == SplitKind.STREAM);
     }
 
     /** The stream may start: readers get the event, then their stream splits. */
@@ -210,7 +212,7 @@ public final class PostgresSourceEnumerator
     private boolean snapshotDone() {
         return pending.stream().noneMatch(PostgresSplit::isSnapshot)
                 && assignedSlots.stream()
-                        .filter(id -> id.startsWith("snapshot/"))
+                        .filter(id -> PostgresSplit.kindOfId(id) == SplitKind.SNAPSHOT_CHUNK)
                         .allMatch(finishedChunks::contains);
     }
 

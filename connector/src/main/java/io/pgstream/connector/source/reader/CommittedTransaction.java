@@ -13,7 +13,7 @@ import java.util.Iterator;
  * <p>Changes decoded before their commit was known (streamed transactions) carry an invalid commit
  * LSN; {@link #changes()} fills in the commit position and time.
  */
-public final class CommittedTransaction implements AutoCloseable {
+public final class CommittedTransaction implements FetchedRecord {
 
     private final long xid;
     private final Lsn commitLsn;
@@ -55,17 +55,18 @@ public final class CommittedTransaction implements AutoCloseable {
         return commitTime;
     }
 
-    /** The number of changes buffered (an upper bound when subtransactions aborted). */
+    @Override
     public long size() {
         return buffer.size();
     }
 
-    /** Bytes this transaction spilled to disk. */
+    @Override
     public long spilledBytes() {
         return buffer.spilledBytes();
     }
 
-    /** The transaction's changes in commit order; call once. */
+    /** The transaction's changes in commit order, each with the commit position; call once. */
+    @Override
     public Iterator<ChangeEvent> changes() {
         Iterator<ChangeEvent> raw = buffer.replay();
         return new Iterator<>() {
@@ -82,7 +83,6 @@ public final class CommittedTransaction implements AutoCloseable {
         };
     }
 
-    /** Releases memory and deletes any spill file. */
     @Override
     public void close() {
         buffer.close();

@@ -11,15 +11,16 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.util.Collector;
 
 /**
- * Emits a whole {@link CommittedTransaction}, change by change, then advances the split state to
- * its commit LSN. It is the only place that advances split state: since one call emits one whole
- * transaction, a checkpoint can only see positions between transactions.
+ * Emits a whole {@link FetchedRecord}, change by change, then advances the split state: to the
+ * commit LSN of a {@link CommittedTransaction}, to the read position of {@link SnapshotChunkRows}
+ * (whose split ends with it). It is the only place that advances split state: since one call emits
+ * one whole record, a checkpoint can only see positions between transactions.
  *
  * <p>Runs on the task thread. A very large transaction holds the checkpoint barrier until it is
  * emitted (it streams from the spill file, so memory stays bounded).
  */
 public final class PostgresRecordEmitter<T>
-        implements RecordEmitter<CommittedTransaction, T, PostgresSplitState> {
+        implements RecordEmitter<FetchedRecord, T, PostgresSplitState> {
 
     private final ChangeEventDeserializationSchema<T> deserializer;
     private final SourceMetrics metrics;
@@ -32,29 +33,40 @@ public final class PostgresRecordEmitter<T>
         this.metrics = metrics;
     }
 
-    /** Called on the task thread after each whole transaction; the reader uses it to ack. */
-    void onTransactionEmitted(BiConsumer<String, Lsn> listener) {
+    /**
+     * Called on the task thread after each whole record with its split and position; the reader
+     * uses it to ack.
+     */
+    void onRecordEmitted(BiConsumer<String, Lsn> listener) {
         this.emittedListener = listener;
     }
 
     @Override
-    public void emitRecord(
-            CommittedTransaction transaction, SourceOutput<T> output, PostgresSplitState state)
+    public void emitRecord(FetchedRecord record, SourceOutput<T> output, PostgresSplitState state)
             throws Exception {
-        try (transaction) {
+        try (record) {
             collector.output = output;
-            Iterator<ChangeEvent> changes = transaction.changes();
+            Iterator<ChangeEvent> changes = record.changes();
             long emitted = 0;
             while (changes.hasNext()) {
                 deserializer.deserialize(changes.next(), collector);
                 emitted++;
             }
-            state.transactionEmitted(transaction.commitLsn());
-            metrics.transactionEmitted(transaction, emitted);
-            emittedListener.accept(state.splitId(), transaction.commitLsn());
+            Lsn position = positionAfter(record);
+            state.transactionEmitted(position);
+            metrics.recordEmitted(record, emitted);
+            emittedListener.accept(state.splitId(), position);
         } finally {
             collector.output = null;
         }
+    }
+
+    /** The position the split has reached once {@code record} is emitted. */
+    private static Lsn positionAfter(FetchedRecord record) {
+        if (record instanceof CommittedTransaction transaction) {
+            return transaction.commitLsn();
+        }
+        return ((SnapshotChunkRows) record).asOf();
     }
 
     private static final class OutputCollector<T> implements Collector<T> {

@@ -18,19 +18,19 @@ import org.slf4j.LoggerFactory;
  * between two reads, never from the task thread that saw the checkpoint complete.
  */
 public final class PostgresSourceFetcherManager
-        extends SingleThreadFetcherManager<CommittedTransaction, PostgresSplit> {
+        extends SingleThreadFetcherManager<FetchedRecord, PostgresSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceFetcherManager.class);
 
     public PostgresSourceFetcherManager(
-            Supplier<SplitReader<CommittedTransaction, PostgresSplit>> splitReaderSupplier,
+            Supplier<SplitReader<FetchedRecord, PostgresSplit>> splitReaderSupplier,
             Configuration configuration) {
         super(splitReaderSupplier, configuration);
     }
 
     /** Enqueues an ack of {@code lsnBySplit} on the fetcher thread; returns at once. */
     public void acknowledge(Map<String, Lsn> lsnBySplit) {
-        SplitFetcher<CommittedTransaction, PostgresSplit> fetcher = getRunningFetcher();
+        SplitFetcher<FetchedRecord, PostgresSplit> fetcher = getRunningFetcher();
         if (fetcher == null) {
             LOG.debug("No running fetcher; ack of {} happens on the next checkpoint", lsnBySplit);
             return;

@@ -6,6 +6,7 @@ import io.pgstream.connector.source.enumerator.ChunksFinishedEvent;
 import io.pgstream.connector.source.enumerator.StreamReleasedEvent;
 import io.pgstream.connector.source.split.PostgresSplit;
 import io.pgstream.connector.source.split.PostgresSplitState;
+import io.pgstream.connector.source.split.SplitKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
-                CommittedTransaction, T, PostgresSplit, PostgresSplitState> {
+                FetchedRecord, T, PostgresSplit, PostgresSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceReader.class);
 
@@ -65,7 +66,7 @@ public final class PostgresSourceReader<T>
         super(fetcherManager, emitter, config, context);
         this.fetcherManager = fetcherManager;
         this.ackMode = ackMode;
-        emitter.onTransactionEmitted(this::transactionEmitted);
+        emitter.onRecordEmitted(this::recordEmitted);
         if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
             LOG.warn(
                     "ack.mode=EMIT: the slot is acknowledged after emission, not on checkpoints."
@@ -73,11 +74,11 @@ public final class PostgresSourceReader<T>
         }
     }
 
-    /** Task thread, after each whole transaction. */
-    private void transactionEmitted(String splitId, Lsn commitLsn) {
+    /** Task thread, after each whole transaction or snapshot chunk. */
+    private void recordEmitted(String splitId, Lsn position) {
         long now = System.currentTimeMillis();
         if (ackMode == PostgresSourceOptions.AckMode.EMIT) {
-            emittedNotAcked.put(splitId, commitLsn);
+            emittedNotAcked.put(splitId, position);
             if (now - lastEmitAck >= EMIT_ACK_INTERVAL_MILLIS) {
                 lastEmitAck = now;
                 fetcherManager.acknowledge(new HashMap<>(emittedNotAcked));
@@ -157,11 +158,12 @@ public final class PostgresSourceReader<T>
         // A bounded stream split ends; its slot keeps whatever the last checkpoint acknowledged.
         // A finished snapshot chunk is reported, and the next one asked for.
         List<String> chunks = new ArrayList<>();
-        for (String id : finishedSplitIds.keySet()) {
-            if (id.startsWith("snapshot/")) {
-                chunks.add(id);
-            }
-        }
+        finishedSplitIds.forEach(
+                (id, state) -> {
+                    if (state.kind() == SplitKind.SNAPSHOT_CHUNK) {
+                        chunks.add(id);
+                    }
+                });
         if (!chunks.isEmpty()) {
             context.sendSourceEventToCoordinator(new ChunksFinishedEvent(chunks));
             context.sendSplitRequest();

@@ -6,8 +6,9 @@ import java.sql.SQLException;
 
 /**
  * The seam around pgjdbc's {@code PGReplicationStream}: one open logical replication stream of one
- * slot. Split readers are tested against a fake of this interface (fixture bytes in, acks recorded)
- * and against the real server through {@link PgjdbcReplicationStream}.
+ * slot. {@link SlotStreamReader} is unit-tested against {@code testutils.TestingReplicationStream}
+ * (captured pgoutput fixtures in, acknowledgements recorded) and against the real server, in the
+ * ITCases, through {@link PgjdbcReplicationStream}.
  *
  * <p>Not thread-safe: every method is called from the split fetcher thread only; acks requested by
  * checkpoint completion are funnelled there as fetcher tasks.

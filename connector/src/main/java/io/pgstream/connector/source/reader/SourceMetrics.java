@@ -1,7 +1,6 @@
 package io.pgstream.connector.source.reader;
 
 import io.pgstream.connector.event.Lsn;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,13 +102,14 @@ public final class SourceMetrics {
         transactionsBuffered.incrementAndGet();
     }
 
-    void transactionEmitted(CommittedTransaction transaction, long emitted) {
+    /** A transaction or snapshot chunk was emitted; only a transaction moves the lag. */
+    void recordEmitted(FetchedRecord record, long emitted) {
         changes.inc(emitted);
         transactionsBuffered.decrementAndGet();
-        bytesSpilled.addAndGet(transaction.spilledBytes());
-        Instant commit = transaction.commitTime();
-        if (commit != null) {
-            lastCommitMillis.set(commit.toEpochMilli());
+        bytesSpilled.addAndGet(record.spilledBytes());
+        if (record instanceof CommittedTransaction transaction
+                && transaction.commitTime() != null) {
+            lastCommitMillis.set(transaction.commitTime().toEpochMilli());
         }
     }
 }

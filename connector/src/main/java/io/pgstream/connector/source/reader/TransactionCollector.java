@@ -121,9 +121,18 @@ final class TransactionCollector implements TransactionListener {
         return committed.size();
     }
 
-    /** Whether no transaction is buffered: neither open (plain or streamed) nor ready. */
+    /**
+     * The one answer to "is a transaction open?": a Begin without its Commit yet (buffered or being
+     * skipped), or a streamed transaction between its first Stream Start and its Stream Commit or
+     * Stream Abort, which covers every open stream block.
+     */
+    boolean hasOpenTransaction() {
+        return !open.isEmpty() || !skipped.isEmpty();
+    }
+
+    /** Whether no transaction is buffered: none open and none waiting to be polled. */
     boolean isEmpty() {
-        return open.isEmpty() && skipped.isEmpty() && committed.isEmpty();
+        return !hasOpenTransaction() && committed.isEmpty();
     }
 
     /** Whether a bounded split saw a transaction past its end. */

@@ -18,6 +18,9 @@ import org.apache.flink.api.connector.source.SourceSplit;
  */
 public final class PostgresSplit implements SourceSplit {
 
+    /** Slot names cannot contain '/', so no stream split id starts with this. */
+    private static final String SNAPSHOT_ID_PREFIX = "snapshot/";
+
     private final String slotName;
     private final String publicationName;
     private final StartingPosition start;
@@ -91,12 +94,25 @@ public final class PostgresSplit implements SourceSplit {
      */
     @Override
     public String splitId() {
-        return chunk == null ? slotName : "snapshot/" + chunk.id();
+        return chunk == null ? slotName : SNAPSHOT_ID_PREFIX + chunk.id();
+    }
+
+    /**
+     * The kind of the split with id {@code splitId}, for code that holds ids only (the enumerator's
+     * checkpointed assignments); everything holding a split asks {@link #kind()}.
+     */
+    public static SplitKind kindOfId(String splitId) {
+        return splitId.startsWith(SNAPSHOT_ID_PREFIX) ? SplitKind.SNAPSHOT_CHUNK : SplitKind.STREAM;
+    }
+
+    /** Whether this split reads the slot's stream or a snapshot chunk. */
+    public SplitKind kind() {
+        return chunk == null ? SplitKind.STREAM : SplitKind.SNAPSHOT_CHUNK;
     }
 
     /** Whether this split is a snapshot chunk rather than the slot's stream. */
     public boolean isSnapshot() {
-        return chunk != null;
+        return kind() == SplitKind.SNAPSHOT_CHUNK;
     }
 
     /** The chunk of a snapshot split, else null. */

@@ -31,6 +31,9 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
     public static final int VERSION_3 = 3;
     public static final int CURRENT_VERSION = VERSION_3;
 
+    private static final int KIND_STREAM = 0;
+    private static final int KIND_SNAPSHOT_CHUNK = 1;
+
     public static final PostgresSplitSerializer INSTANCE = new PostgresSplitSerializer();
 
     @Override
@@ -66,12 +69,11 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
             out.writeByte(1);
             out.writeLong(stop.lsn().value());
         }
-        SnapshotChunk chunk = split.chunk();
-        if (chunk == null) {
-            out.writeByte(0);
+        out.writeByte(kindCode(split.kind()));
+        if (split.kind() == SplitKind.STREAM) {
             return;
         }
-        out.writeByte(1);
+        SnapshotChunk chunk = split.chunk();
         out.writeUTF(chunk.table().schema());
         out.writeUTF(chunk.table().table());
         out.writeInt(chunk.index());
@@ -139,12 +141,8 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
     /** Versions 2 and 3; 3 appends the table's row estimate to a chunk. */
     static PostgresSplit readV2(DataInputStream in, int version) throws IOException {
         PostgresSplit stream = readV1(in);
-        int kind = in.readUnsignedByte();
-        if (kind == 0) {
+        if (kindOf(in.readUnsignedByte()) == SplitKind.STREAM) {
             return stream;
-        }
-        if (kind != 1) {
-            throw new IOException("Unknown split kind " + kind);
         }
         TableId table = new TableId(in.readUTF(), in.readUTF());
         int index = in.readInt();
@@ -161,6 +159,29 @@ public final class PostgresSplitSerializer implements SimpleVersionedSerializer<
                 new SnapshotChunk(table, index, keyColumns, lower, upper, fromPage, toPage),
                 keyTypes,
                 estimate);
+    }
+
+    /** The kind byte of versions 2 and up. */
+    private static int kindCode(SplitKind kind) {
+        switch (kind) {
+            case STREAM:
+                return KIND_STREAM;
+            case SNAPSHOT_CHUNK:
+                return KIND_SNAPSHOT_CHUNK;
+            default:
+                throw new IllegalArgumentException("No kind byte for " + kind);
+        }
+    }
+
+    private static SplitKind kindOf(int code) throws IOException {
+        switch (code) {
+            case KIND_STREAM:
+                return SplitKind.STREAM;
+            case KIND_SNAPSHOT_CHUNK:
+                return SplitKind.SNAPSHOT_CHUNK;
+            default:
+                throw new IOException("Unknown split kind " + code);
+        }
     }
 
     static PostgresSplit readV1(DataInputStream in) throws IOException {

@@ -21,6 +21,11 @@ public final class PostgresSplitState {
         return split.splitId();
     }
 
+    /** The kind of the split being read. */
+    public SplitKind kind() {
+        return split.kind();
+    }
+
     /** The commit LSN of the last fully emitted transaction, or null before the first one. */
     public Lsn lastCommitLsn() {
         return lastCommitLsn;

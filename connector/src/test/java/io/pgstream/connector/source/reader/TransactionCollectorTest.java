@@ -75,4 +75,41 @@ class TransactionCollectorTest {
         assertThat(drain(c)).containsExactly(100L, 200L);
         assertThat(c.reachedStop()).isTrue();
     }
+
+    @Test
+    void aPlainTransactionIsOpenFromBeginToCommitEvenWhenSkipped() {
+        TransactionCollector c = new TransactionCollector(spill, 1 << 20, new Lsn(200), null);
+        c.begin(1, new Lsn(100), Instant.EPOCH); // skipped: at or below the restored position
+        assertThat(c.hasOpenTransaction()).isTrue();
+        c.commit(1, new Lsn(100), new Lsn(108), Instant.EPOCH);
+        assertThat(c.hasOpenTransaction()).isFalse();
+
+        c.begin(2, new Lsn(300), Instant.EPOCH);
+        assertThat(c.hasOpenTransaction()).isTrue();
+        assertThat(c.isEmpty()).isFalse();
+        c.commit(2, new Lsn(300), new Lsn(308), Instant.EPOCH);
+        assertThat(c.hasOpenTransaction()).isFalse();
+        assertThat(c.isEmpty()).as("committed, not yet polled").isFalse();
+        drain(c);
+        assertThat(c.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aStreamedTransactionIsOpenAcrossStreamBlocksUntilItsCommitOrAbort() {
+        TransactionCollector c = new TransactionCollector(spill, 1 << 20, null, null);
+        c.streamStart(7, true);
+        c.change(7, 7, change(7), 40);
+        assertThat(c.hasOpenTransaction()).as("inside the stream block").isTrue();
+        c.streamStop();
+        assertThat(c.hasOpenTransaction()).as("between stream blocks").isTrue();
+        c.commit(7, new Lsn(700), new Lsn(708), Instant.EPOCH);
+        assertThat(c.hasOpenTransaction()).isFalse();
+        assertThat(drain(c)).containsExactly(700L);
+
+        c.streamStart(8, true);
+        c.streamStop();
+        c.streamAbort(8, 8);
+        assertThat(c.hasOpenTransaction()).isFalse();
+        assertThat(c.isEmpty()).isTrue();
+    }
 }

@@ -35,6 +35,36 @@ class PostgresSplitSerializerTest {
                             StartingPosition.afterCommit(Lsn.parse("FFFFFFFF/FFFFFFFF")),
                             StoppingPosition.currentWalEnd()));
 
+    /** A bounded stream split and both chunk shapes; their v3 bytes are stored in resources. */
+    static final List<PostgresSplit> V3_SAMPLES =
+            List.of(
+                    SAMPLES.get(1),
+                    PostgresSplit.snapshot(
+                            "slot_a",
+                            "pub_a",
+                            new SnapshotChunk(
+                                    new TableId("public", "Mixed Keys"),
+                                    3,
+                                    List.of("region", "id"),
+                                    List.of("a", "0cc175b9-c0f1-b6a8-31c3-99e269772661"),
+                                    null,
+                                    0,
+                                    0),
+                            List.of("text", "uuid")),
+                    PostgresSplit.snapshot(
+                            "slot_a",
+                            "pub_a",
+                            new SnapshotChunk(
+                                    new TableId("public", "Mixed Keys"),
+                                    0,
+                                    List.of(),
+                                    null,
+                                    null,
+                                    40,
+                                    -1),
+                            List.of(),
+                            123_456L));
+
     private final PostgresSplitSerializer serializer = PostgresSplitSerializer.INSTANCE;
 
     @Test
@@ -85,6 +115,41 @@ class PostgresSplitSerializerTest {
             assertThat(serializer.deserialize(PostgresSplitSerializer.VERSION_1, bytes))
                     .isEqualTo(SAMPLES.get(i));
         }
+    }
+
+    @Test
+    void readsBytesWrittenByVersion3WithTheirKinds() throws IOException {
+        List<String> stored = readStored("serializer/postgres-split-v3.hex");
+        assertThat(stored).hasSize(V3_SAMPLES.size());
+        for (int i = 0; i < V3_SAMPLES.size(); i++) {
+            byte[] bytes = HexFormat.of().parseHex(stored.get(i));
+            PostgresSplit back = serializer.deserialize(PostgresSplitSerializer.VERSION_3, bytes);
+            assertThat(back).isEqualTo(V3_SAMPLES.get(i));
+            assertThat(back.kind()).isEqualTo(V3_SAMPLES.get(i).kind());
+            // The kind is a type on the split, not a new field: the bytes are unchanged.
+            assertThat(serializer.serialize(back)).isEqualTo(bytes);
+        }
+        assertThat(V3_SAMPLES)
+                .extracting(PostgresSplit::kind)
+                .containsExactly(
+                        SplitKind.STREAM, SplitKind.SNAPSHOT_CHUNK, SplitKind.SNAPSHOT_CHUNK);
+    }
+
+    @Test
+    void aSplitIdNamesItsKind() {
+        for (PostgresSplit split : V3_SAMPLES) {
+            assertThat(PostgresSplit.kindOfId(split.splitId())).isEqualTo(split.kind());
+            assertThat(new PostgresSplitState(split).kind()).isEqualTo(split.kind());
+        }
+    }
+
+    @Test
+    void unknownKindByteFailsNamingIt() throws IOException {
+        byte[] bytes = serializer.serialize(SAMPLES.get(0));
+        bytes[bytes.length - 1] = 7;
+        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion(), bytes))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("split kind 7");
     }
 
     @Test
