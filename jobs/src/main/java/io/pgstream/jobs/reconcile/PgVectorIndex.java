@@ -147,6 +147,19 @@ public final class PgVectorIndex implements VectorIndex {
         }
     }
 
+    @Override
+    public void reconnect() {
+        if (writes != null) {
+            try {
+                writes.close();
+            } catch (SQLException ignored) {
+                // it is being replaced because it failed
+            }
+        }
+        writes = null;
+        applier = null;
+    }
+
     private Connection reads() throws IOException {
         if (reads == null) {
             try {

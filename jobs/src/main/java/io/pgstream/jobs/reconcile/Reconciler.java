@@ -138,6 +138,28 @@ public final class Reconciler {
         progress.done(report, "vectors");
     }
 
+    /**
+     * A row deleted after its page was read may have had its delete applied by the running sync
+     * before the repair wrote it back (a delete leaves no tombstone, so the older repair write
+     * recreates the vectors). Asking the table again after the write closes that: a row gone now
+     * has its vectors deleted with a newer version; a delete committed after this question reaches
+     * the sync after the repair write, and removes it.
+     */
+    private void deleteIfGone(
+            Connection c, SourceTable rows, List<RowExpectation> written, RepairWriter writer)
+            throws IOException, SQLException {
+        if (written.isEmpty()) {
+            return;
+        }
+        long lsn = SourceTable.currentLsn(c);
+        Set<String> ids = new LinkedHashSet<>();
+        written.forEach(r -> ids.add(r.id()));
+        ids.removeAll(rows.presentIds(ids));
+        if (!ids.isEmpty()) {
+            writer.repair(rows.name(), List.of(), ids, lsn);
+        }
+    }
+
     private void rows(
             Connection c,
             SourceTable rows,
@@ -178,6 +200,7 @@ public final class Reconciler {
             }
             if (repair && (!embed.isEmpty() || !delete.isEmpty())) {
                 report.refused += writer.repair(rows.name(), embed, delete, lsn);
+                deleteIfGone(c, rows, embed, writer);
             }
             progress.page(report, "rows");
         }

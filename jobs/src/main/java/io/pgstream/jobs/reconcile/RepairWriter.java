@@ -3,6 +3,7 @@ package io.pgstream.jobs.reconcile;
 import io.pgstream.jobs.embedding.EmbeddingException;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.embedding.PermanentEmbeddingException;
+import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.io.IOException;
 import java.time.Instant;
@@ -26,10 +27,12 @@ final class RepairWriter implements AutoCloseable {
     private final VectorIndex index;
     private final EmbeddingModel.Factory models;
     private final int batchSize;
+    private final SinkRetry retry;
     private EmbeddingModel model;
 
     RepairWriter(VectorIndex index, EmbeddingModel.Factory models, int batchSize) {
         this.index = index;
+        this.retry = SinkRetry.defaults("the vector index");
         this.models = models;
         this.batchSize = batchSize;
     }
@@ -80,7 +83,9 @@ final class RepairWriter implements AutoCloseable {
             }
         }
         if (!writes.isEmpty()) {
-            index.apply(writes);
+            // A running sync writes the same table: a deadlock between its batch and this one
+            // is transient, and the version guard makes re-applying the batch harmless.
+            retry.run(() -> index.apply(writes), index::reconnect, writes.size());
         }
         return refused;
     }

@@ -73,8 +73,14 @@ final class SourceTable {
                                 .map(c -> Identifiers.quote(c) + "::text")
                                 .collect(Collectors.joining(", "))
                         + " FROM "
-                        + relation;
-        String keyList = key.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+                        + relation
+                        + " AS r";
+        // Qualified: a bare name in ORDER BY would pick the output column of that name, the key's
+        // text form, and order the keys as text.
+        String keyList =
+                key.stream()
+                        .map(c -> "r." + Identifiers.quote(c))
+                        .collect(Collectors.joining(", "));
         String order = " ORDER BY " + keyList + " LIMIT " + pageSize;
         StringBuilder after = new StringBuilder();
         StringBuilder unnest = new StringBuilder();
@@ -98,7 +104,7 @@ final class SourceTable {
                                 .collect(Collectors.joining(", "))
                         + " FROM "
                         + relation
-                        + " WHERE ("
+                        + " AS r WHERE ("
                         + keyList
                         + ") IN (SELECT "
                         + casts

@@ -31,6 +31,9 @@ public interface VectorIndex extends AutoCloseable {
     /** Applies repair writes with the sink's version guard; returns when they are durable. */
     void apply(List<VectorWrite> writes) throws IOException;
 
+    /** Drops the write connection after a connection failure, so the next apply opens anew. */
+    default void reconnect() throws IOException {}
+
     @Override
     void close() throws IOException;
 
