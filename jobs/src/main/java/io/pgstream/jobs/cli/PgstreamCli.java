@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
  * pgstream teardown --force
  * }</pre>
  *
- * <p>Exit codes: 0 success, 2 the server needs fixing (the message says how), 1 anything else.
- * Errors are one line on stderr (see {@link ErrorReporter}).
+ * <p>Exit codes: 0 success, 2 the server needs fixing (the message says how), 3 {@code reconcile}
+ * found drift it did not repair, 1 anything else. Errors are one line on stderr (see {@link
+ * ErrorReporter}).
  */
 @Command(
         name = "pgstream",
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             SyncCommand.class,
             SearchCommand.class,
+            ReconcileCommand.class,
             DemoCommand.class,
             SqlCommand.class
         })
@@ -54,7 +56,7 @@ public final class PgstreamCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command: setup, status, teardown, tail, sync, search, demo or sql");
+                "missing command: setup, status, teardown, tail, sync, search, reconcile, demo or sql");
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,9 @@
 package io.pgstream.jobs.templates;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.jobs.reconcile.PgVectorIndex;
+import io.pgstream.jobs.reconcile.QdrantIndex;
+import io.pgstream.jobs.reconcile.VectorIndex;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.DeadLetterSink;
@@ -21,8 +24,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 
 /**
  * The job file's {@code sink:} section as the pieces the job needs: the Sink V2 writer, the
- * content-hash lookup for the embedding operator, the searcher for {@code pgstream search}, and the
- * dead-letter table.
+ * content-hash lookup for the embedding operator, the searcher for {@code pgstream search}, the
+ * index reader for {@code pgstream reconcile}, and the dead-letter table.
  */
 public final class VectorStores {
 
@@ -67,6 +70,11 @@ public final class VectorStores {
         return isPgvector(c)
                 ? PgVectorSearcher.factory(pgvector(c))
                 : QdrantSearcher.factory(qdrant(c));
+    }
+
+    /** The index as {@code pgstream reconcile} reads and repairs it. */
+    public static VectorIndex index(JobConfig c) {
+        return isPgvector(c) ? new PgVectorIndex(pgvector(c)) : new QdrantIndex(qdrant(c));
     }
 
     private static boolean isPgvector(JobConfig c) {

@@ -41,24 +41,27 @@ final class SyncJobHarness {
      */
     static JobConfig config(
             PostgresExtension pg, String name, List<String> tables, String embedding, String sink) {
-        String yaml =
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + pg.config().redacted() + "'",
-                        "  tables: ["
-                                + tables.stream()
-                                        .map(t -> "public." + t)
-                                        .collect(Collectors.joining(", "))
-                                + "]",
-                        "  slot: s_" + pg.config().database() + "_" + name,
-                        "  chunk-size: 500",
-                        "embedding:",
-                        embedding,
-                        sink,
-                        "parallelism: 2",
-                        "");
-        return JobConfigLoader.parse(yaml, name + ".yaml", System::getenv);
+        return JobConfigLoader.parse(
+                yaml(pg, name, tables, embedding, sink), name + ".yaml", System::getenv);
+    }
+
+    /** The text of the job file {@link #config} reads, for commands that take a file. */
+    static String yaml(
+            PostgresExtension pg, String name, List<String> tables, String embedding, String sink) {
+        return String.join(
+                "\n",
+                "source:",
+                "  dsn: '" + pg.config().redacted() + "'",
+                "  tables: ["
+                        + tables.stream().map(t -> "public." + t).collect(Collectors.joining(", "))
+                        + "]",
+                "  slot: s_" + pg.config().database() + "_" + name,
+                "  chunk-size: 500",
+                "embedding:",
+                embedding,
+                sink,
+                "parallelism: 2",
+                "");
     }
 
     /** A pgvector sink writing {@code public.<name>_vectors}. */

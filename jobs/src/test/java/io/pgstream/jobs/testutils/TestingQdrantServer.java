@@ -38,6 +38,8 @@ import io.qdrant.client.grpc.Points.PointsOperationResponse;
 import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.SearchPoints;
 import io.qdrant.client.grpc.Points.SearchResponse;
 import io.qdrant.client.grpc.Points.SetPayloadPoints;
@@ -76,6 +78,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * behaves as in Qdrant 1.16: an existing point that does not match it is left unchanged (no error),
  * a missing point is inserted. {@link #failNextCalls} answers calls with UNAVAILABLE. {@code
  * set_payload} with a key merges into the object under that key, without one into the top level.
+ * {@code scroll} pages through points in id order with a filter, as {@code pgstream reconcile}
+ * reads.
  */
 public final class TestingQdrantServer implements AutoCloseable {
 
@@ -419,6 +423,60 @@ public final class TestingQdrantServer implements AutoCloseable {
                 }
                 response.addResult(
                         RetrievedPoint.newBuilder().setId(id).putAllPayload(payload).build());
+            }
+            out.onNext(response.build());
+            out.onCompleted();
+        }
+
+        /**
+         * Scroll as Qdrant does: points in id order (here, the UUID's text), those matching the
+         * filter, from {@code offset} on, at most {@code limit}; {@code next_page_offset} is the
+         * first point of the next page, absent after the last.
+         */
+        @Override
+        public void scroll(ScrollPoints request, StreamObserver<ScrollResponse> out) {
+            calls.add("scroll");
+            Collection c = collection(request.getCollectionName(), out);
+            if (c == null) {
+                return;
+            }
+            List<String> include = request.getWithPayload().getInclude().getFieldsList();
+            String from = request.hasOffset() ? uuid(request.getOffset()) : null;
+            int limit = request.hasLimit() ? request.getLimit() : 10;
+            List<String> ids = new ArrayList<>(new java.util.TreeSet<>(c.points().keySet()));
+            ScrollResponse.Builder response = ScrollResponse.newBuilder();
+            int taken = 0;
+            for (String id : ids) {
+                if (from != null && id.compareTo(from) < 0) {
+                    continue;
+                }
+                StoredPoint p = c.points().get(id);
+                if (p == null) {
+                    continue;
+                }
+                if (request.hasFilter()) {
+                    Boolean m = matches(request.getFilter(), id, p.payload(), out);
+                    if (m == null) {
+                        return;
+                    }
+                    if (!m) {
+                        continue;
+                    }
+                }
+                if (taken == limit) {
+                    response.setNextPageOffset(PointId.newBuilder().setUuid(id));
+                    break;
+                }
+                Map<String, Value> payload = new LinkedHashMap<>(p.payload());
+                if (!include.isEmpty()) {
+                    payload.keySet().retainAll(include);
+                }
+                response.addResult(
+                        RetrievedPoint.newBuilder()
+                                .setId(PointId.newBuilder().setUuid(id))
+                                .putAllPayload(payload)
+                                .build());
+                taken++;
             }
             out.onNext(response.build());
             out.onCompleted();
