@@ -3,6 +3,7 @@ package io.pgstream.jobs.templates;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.embedding.OpenAiConfig;
 import io.pgstream.jobs.sink.BufferedVectorWriter;
 import io.pgstream.jobs.sink.DeadLetterSink;
 import java.io.IOException;
@@ -227,6 +228,11 @@ public final class JobConfigLoader {
         int inFlight = n.integer("max-in-flight-batches", 4, 1);
         Duration timeout = n.duration("request-timeout", Duration.ofSeconds(30));
         int attempts = n.integer("max-attempts", 6, 1);
+        Duration retryAfterMax =
+                n.duration("retry-after-max", OpenAiConfig.DEFAULT_RETRY_AFTER_MAX);
+        if (retryAfterMax.isZero() || retryAfterMax.isNegative()) {
+            throw n.error("retry-after-max", "must be positive, e.g. 60s");
+        }
         int concurrent = n.integer("max-concurrent-requests", 4, 1);
         int maxTextChars = n.integer("max-text-chars", 0, 0);
         ConfigNode chunking = n.section("chunking", false);
@@ -255,6 +261,7 @@ public final class JobConfigLoader {
                 inFlight,
                 timeout,
                 attempts,
+                retryAfterMax,
                 concurrent,
                 chunkChars,
                 overlap,
