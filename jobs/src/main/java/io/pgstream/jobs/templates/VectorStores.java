@@ -73,6 +73,11 @@ public final class VectorStores {
         return c.sink().type() == JobConfig.SinkType.PGVECTOR;
     }
 
+    /** The Qdrant writer's configuration of a Qdrant job. */
+    static QdrantSinkConfig qdrantConfig(JobConfig c) {
+        return qdrant(c);
+    }
+
     private static QdrantSinkConfig qdrant(JobConfig c) {
         QdrantSinkConfig q =
                 QdrantSinkConfig.of(
