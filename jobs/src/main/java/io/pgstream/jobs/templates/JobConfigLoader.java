@@ -230,9 +230,6 @@ public final class JobConfigLoader {
         int attempts = n.integer("max-attempts", 6, 1);
         Duration retryAfterMax =
                 n.duration("retry-after-max", OpenAiConfig.DEFAULT_RETRY_AFTER_MAX);
-        if (retryAfterMax.isZero() || retryAfterMax.isNegative()) {
-            throw n.error("retry-after-max", "must be positive, e.g. 60s");
-        }
         int concurrent = n.integer("max-concurrent-requests", 4, 1);
         int maxTextChars = n.integer("max-text-chars", 0, 0);
         ConfigNode chunking = n.section("chunking", false);
