@@ -7,6 +7,7 @@ import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.testutils.ClosedPort;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
 import io.pgstream.jobs.testutils.TestingOpenAiServer.Answer;
+import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -209,5 +210,54 @@ class SyncEndpointChecksITCase {
                         + ": connection refused; check sink.url (Qdrant's gRPC port, 6334 by"
                         + " default)");
         assertNoSlot("ep_qdrant");
+    }
+
+    @Test
+    void aQdrantThatRejectsTheKeyNamesItsVariable() throws Exception {
+        try (TestingQdrantServer qdrant = TestingQdrantServer.start("the-right-key")) {
+            CliRun r =
+                    syncEnds(
+                            jobFile(
+                                    "ep_qdrant_key",
+                                    "",
+                                    "type: qdrant\n  url: "
+                                            + qdrant.url()
+                                            + "\n  collection: ep_docs\n  api-key-env: "
+                                            + KEY_VARIABLE));
+
+            assertOneLineError(
+                    r,
+                    2,
+                    "Qdrant at "
+                            + qdrant.url()
+                            + " rejected the API key from environment variable "
+                            + KEY_VARIABLE
+                            + " (sink.api-key-env) with UNAUTHENTICATED; set "
+                            + KEY_VARIABLE
+                            + " to a valid key");
+            assertNoSlot("ep_qdrant_key");
+        }
+    }
+
+    @Test
+    void aQdrantThatNeverAnswersTimesOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort();
+
+            CliRun r =
+                    syncEnds(
+                            jobFile(
+                                    "ep_qdrant_silent",
+                                    "",
+                                    "type: qdrant\n  url: " + url + "\n  collection: ep_docs"));
+
+            assertOneLineError(
+                    r,
+                    2,
+                    "Qdrant at "
+                            + url
+                            + " timed out: no answer within 5s; check that Qdrant is up and"
+                            + " sink.url is its gRPC port");
+        }
     }
 }
