@@ -1,6 +1,7 @@
 package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.slot.PgStreamSetupException;
+import io.pgstream.jobs.embedding.EndpointUnavailableException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns every failure into exactly one line, {@code pgstream: error: <message>}, on stderr, with
  * the exit code scripts branch on: {@value #SETUP_PROBLEM} when the server needs fixing ({@link
- * PgStreamSetupException}), {@value #OTHER_ERROR} for anything else, usage errors included.
+ * PgStreamSetupException}, {@link EndpointUnavailableException}), {@value #OTHER_ERROR} for
+ * anything else, usage errors included.
  *
  * <p>The line never holds a password: it is scrubbed of the DSN and its password as a last guard
  * behind the redaction the connector already does. Stack traces only with {@code --verbose}.
@@ -28,7 +30,19 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
         Throwable cause = rootCause(e);
         report(cmd, cause instanceof Exception ? (Exception) cause : e);
-        return cause instanceof PgStreamSetupException ? SETUP_PROBLEM : OTHER_ERROR;
+        return exitCode(cause);
+    }
+
+    /**
+     * {@value #SETUP_PROBLEM} for a server to fix: PostgreSQL's setup, or an embedding endpoint
+     * that cannot be used (not reached, no answer, key rejected), also when a running job ended on
+     * it.
+     */
+    static int exitCode(Throwable cause) {
+        return cause instanceof PgStreamSetupException
+                        || cause instanceof EndpointUnavailableException
+                ? SETUP_PROBLEM
+                : OTHER_ERROR;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.pgstream.jobs.status.SlotLag;
 import io.pgstream.jobs.status.StatusMetricReporterFactory;
 import io.pgstream.jobs.status.StatusPrinter;
 import io.pgstream.jobs.templates.CheckpointLocator;
+import io.pgstream.jobs.templates.EndpointChecks;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
 import io.pgstream.jobs.templates.StartupChoice;
@@ -121,7 +122,9 @@ final class SyncCommand implements Callable<Integer> {
     static void run(JobConfig job, int webUiPort, Duration statusInterval, PrintWriter err)
             throws Exception {
         Path checkpoints = CheckpointDirectory.prepare(job.checkpoint().dir());
-        // Setup problems surface here, as one line with exit code 2, not from inside a job.
+        // Setup problems surface here, as one line with exit code 2, not from inside a job;
+        // endpoints first, so nothing is created on the server for a job that cannot run.
+        EndpointChecks.check(job);
         PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
         new SlotManager(source).requireNotInUse(job.source().slot(), "source.slot");
 

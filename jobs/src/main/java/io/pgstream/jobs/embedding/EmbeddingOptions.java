@@ -125,6 +125,14 @@ public final class EmbeddingOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30));
 
+    public static final ConfigOption<Duration> OPENAI_RETRY_AFTER_MAX =
+            ConfigOptions.key("embedding.openai.retry-after-max")
+                    .durationType()
+                    .defaultValue(OpenAiConfig.DEFAULT_RETRY_AFTER_MAX)
+                    .withDescription(
+                            "Longest wait a Retry-After header may ask for; a longer one is cut"
+                                    + " to this.");
+
     public static final ConfigOption<Integer> OPENAI_MAX_CONCURRENT_REQUESTS =
             ConfigOptions.key("embedding.openai.max-concurrent-requests")
                     .intType()

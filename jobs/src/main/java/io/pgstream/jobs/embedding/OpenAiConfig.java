@@ -15,6 +15,13 @@ import org.apache.flink.configuration.ReadableConfig;
 public final class OpenAiConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The default cap on {@code Retry-After}: OpenAI's and Azure's rate limits ask for seconds up
+     * to about a minute; anything longer is a proxy or an outage, better reported by failing than
+     * waited out with a batch held.
+     */
+    public static final Duration DEFAULT_RETRY_AFTER_MAX = Duration.ofSeconds(60);
+
     private final URI baseUrl;
     private final String model;
     private final int dimensions;
@@ -25,6 +32,7 @@ public final class OpenAiConfig implements Serializable {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration retryAfterMax;
     private final int maxConcurrentRequests;
 
     private OpenAiConfig(Builder b) {
@@ -38,6 +46,7 @@ public final class OpenAiConfig implements Serializable {
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.retryAfterMax = b.retryAfterMax;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
     }
 
@@ -81,6 +90,7 @@ public final class OpenAiConfig implements Serializable {
                 .backoff(
                         conf.get(EmbeddingOptions.OPENAI_INITIAL_BACKOFF),
                         conf.get(EmbeddingOptions.OPENAI_MAX_BACKOFF))
+                .retryAfterMax(conf.get(EmbeddingOptions.OPENAI_RETRY_AFTER_MAX))
                 .maxConcurrentRequests(conf.get(EmbeddingOptions.OPENAI_MAX_CONCURRENT_REQUESTS))
                 .build();
     }
@@ -134,8 +144,34 @@ public final class OpenAiConfig implements Serializable {
         return maxBackoff;
     }
 
+    /** The longest wait a {@code Retry-After} header can ask for; a longer one is cut to this. */
+    public Duration retryAfterMax() {
+        return retryAfterMax;
+    }
+
     public int maxConcurrentRequests() {
         return maxConcurrentRequests;
+    }
+
+    /**
+     * This configuration for a single check request: one attempt, connecting within {@code
+     * connectTimeout} at most, so a start-up check fails in seconds instead of after the retries.
+     */
+    public OpenAiConfig forSingleCheck(Duration connectTimeout) {
+        Builder b = new Builder(baseUrl.toString(), model, dimensions);
+        b.sendDimensions = sendDimensions;
+        b.apiKeyEnv = apiKeyEnv;
+        b.connectTimeout =
+                connectTimeout.compareTo(this.connectTimeout) < 0
+                        ? connectTimeout
+                        : this.connectTimeout;
+        b.requestTimeout = requestTimeout;
+        b.maxAttempts = 1;
+        b.initialBackoff = initialBackoff;
+        b.maxBackoff = maxBackoff;
+        b.retryAfterMax = retryAfterMax;
+        b.maxConcurrentRequests = 1;
+        return b.build();
     }
 
     @Override
@@ -151,7 +187,10 @@ public final class OpenAiConfig implements Serializable {
                 + '}';
     }
 
-    /** Builder with the defaults of a hosted API: 10 s connect, 60 s per request, 6 attempts. */
+    /**
+     * Builder with the defaults of a hosted API: 10 s connect, 60 s per request, 6 attempts, a
+     * {@code Retry-After} honoured up to 60 s.
+     */
     public static final class Builder {
         private final URI baseUrl;
         private final String model;
@@ -163,6 +202,7 @@ public final class OpenAiConfig implements Serializable {
         private int maxAttempts = 6;
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration retryAfterMax = DEFAULT_RETRY_AFTER_MAX;
         private int maxConcurrentRequests = 4;
 
         private Builder(String baseUrl, String model, int dimensions) {
@@ -233,6 +273,12 @@ public final class OpenAiConfig implements Serializable {
                 throw new IllegalArgumentException(
                         "Embedding max backoff " + max + " is below the initial one " + initial);
             }
+            return this;
+        }
+
+        /** Caps the wait a {@code Retry-After} header asks for (see {@link RetryBackoff}). */
+        public Builder retryAfterMax(Duration max) {
+            this.retryAfterMax = positive(max, "retry-after-max");
             return this;
         }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgstream.jobs.endpoint.NetworkFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -25,11 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: HTTP 429, 408 and 5xx, timeouts and I/O errors are retried up to {@link
  * OpenAiConfig#maxAttempts()} times with exponential backoff and full jitter, waiting at least what
- * {@code Retry-After} asks (seconds or an HTTP date); then an {@link EmbeddingException} fails the
- * task (Flink restarts from the last checkpoint; no row is dropped). Any other 4xx is the input's
+ * {@code Retry-After} asks (seconds or an HTTP date) up to {@link OpenAiConfig#retryAfterMax()};
+ * then an {@link EmbeddingException} fails the task (Flink restarts from the last checkpoint; no
+ * row is dropped). A 401 or 403 (the key) fails the task at once. Any other 4xx is the input's
  * fault and is thrown at once as a {@link PermanentEmbeddingException} (the row becomes a dead
  * letter). A response with the wrong number of vectors or the wrong vector length is an error that
- * says so.
+ * says so. A failure to reach the endpoint is an {@link EndpointUnavailableException} whose message
+ * names the URL and the cause (connection refused, timed out, TLS); {@link #check()} tries the
+ * endpoint once before a job starts.
  *
  * <p>At most {@link OpenAiConfig#maxConcurrentRequests()} requests are open at once per instance (a
  * semaphore held only while a request is on the wire, not during backoff). The API key is read from
@@ -40,6 +45,9 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiEmbeddingModel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_IN_MESSAGE = 300;
+
+    /** The text {@link #check()} embeds. */
+    public static final String CHECK_TEXT = "pgstream";
 
     private final OpenAiConfig config;
     private final String apiKey;
@@ -52,7 +60,9 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         this.apiKey = apiKey;
         this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
         this.permits = new Semaphore(config.maxConcurrentRequests(), true);
-        this.backoff = new RetryBackoff(config.initialBackoff(), config.maxBackoff());
+        this.backoff =
+                new RetryBackoff(
+                        config.initialBackoff(), config.maxBackoff(), config.retryAfterMax());
     }
 
     /**
@@ -103,19 +113,11 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         if (texts.isEmpty()) {
             return List.of();
         }
-        byte[] body = requestBody(texts);
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(config.embeddingsUri())
-                        .timeout(config.requestTimeout())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (apiKey != null) {
-            request.header("Authorization", "Bearer " + apiKey);
-        }
-        HttpRequest built = request.build();
+        HttpRequest built = request(texts);
         String lastProblem = null;
         for (int attempt = 1; ; attempt++) {
             Optional<Duration> retryAfter = Optional.empty();
+            NetworkFailure network = null;
             try {
                 HttpResponse<String> response = send(built);
                 int status = response.statusCode();
@@ -123,6 +125,9 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                     return parse(response.body(), texts.size());
                 }
                 lastProblem = "HTTP " + status + ": " + excerpt(response.body());
+                if (status == 401 || status == 403) {
+                    throw keyRejected(status);
+                }
                 if (!retryable(status)) {
                     throw new PermanentEmbeddingException(
                             config.embeddingsUri()
@@ -134,20 +139,25 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                 retryAfter =
                         RetryBackoff.parseRetryAfter(
                                 response.headers().firstValue("Retry-After"), Instant.now());
-            } catch (HttpTimeoutException e) {
-                lastProblem = "no answer within " + config.requestTimeout();
             } catch (IOException e) {
-                lastProblem = "I/O error: " + e.getMessage();
+                network = NetworkFailure.of(e).orElse(null);
+                lastProblem = describe(e, network);
             }
             if (attempt >= config.maxAttempts()) {
-                throw new EmbeddingException(
+                String message =
                         config.embeddingsUri()
-                                + " failed "
+                                + ": "
+                                + lastProblem
+                                + " (failed "
                                 + attempt
-                                + " times for a batch of "
+                                + (attempt == 1 ? " time" : " times")
+                                + " for a batch of "
                                 + texts.size()
-                                + " texts; last: "
-                                + lastProblem);
+                                + " texts)";
+                throw network == null
+                        ? new EmbeddingException(message)
+                        : EndpointUnavailableException.unreachable(
+                                message, config.embeddingsUri(), network, lastProblem);
             }
             Duration wait = backoff.delay(attempt - 1, retryAfter);
             LOG.warn(
@@ -159,6 +169,72 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                     wait.toMillis());
             pause(wait);
         }
+    }
+
+    /**
+     * Sends one request embedding {@value #CHECK_TEXT}, without retries, to find out before a job
+     * starts whether the endpoint can be used: blocks for at most the connect plus the request
+     * timeout.
+     *
+     * @return empty when it answered with a vector of the configured length; a description when it
+     *     answered 408, 429 or 5xx (reachable, but busy or failing for now)
+     * @throws EndpointUnavailableException when it cannot be reached, does not answer, or rejects
+     *     the key
+     * @throws PermanentEmbeddingException when it refuses the request (a wrong model name, path)
+     * @throws EmbeddingException when its answer is wrong (another vector length, not JSON)
+     */
+    public Optional<String> check() throws EmbeddingException {
+        HttpResponse<String> response;
+        try {
+            response = send(request(List.of(CHECK_TEXT)));
+        } catch (IOException e) {
+            NetworkFailure network = NetworkFailure.of(e).orElse(null);
+            String problem = describe(e, network);
+            throw network == null
+                    ? new EmbeddingException(config.embeddingsUri() + ": " + problem, e)
+                    : EndpointUnavailableException.unreachable(
+                            config.embeddingsUri() + ": " + problem,
+                            config.embeddingsUri(),
+                            network,
+                            problem);
+        }
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            parse(response.body(), 1);
+            return Optional.empty();
+        }
+        String problem = "HTTP " + status + ": " + excerpt(response.body());
+        if (status == 401 || status == 403) {
+            throw keyRejected(status);
+        }
+        if (retryable(status)) {
+            return Optional.of(problem);
+        }
+        throw new PermanentEmbeddingException(
+                config.embeddingsUri() + " refused a request with " + problem);
+    }
+
+    private EndpointUnavailableException keyRejected(int status) {
+        return EndpointUnavailableException.keyRejected(
+                config.embeddingsUri()
+                        + " rejected the API key"
+                        + keySource()
+                        + " with HTTP "
+                        + status,
+                config.embeddingsUri(),
+                status);
+    }
+
+    private HttpRequest request(List<String> texts) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(config.embeddingsUri())
+                        .timeout(config.requestTimeout())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(texts)));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request.build();
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, EmbeddingException {
@@ -186,6 +262,34 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
             Thread.currentThread().interrupt();
             throw new EmbeddingException("Interrupted while backing off", e);
         }
+    }
+
+    /**
+     * What went wrong on the wire, with the timeout that ran out: never a bare "null" (the HTTP
+     * client's exceptions for a refused connection carry no message).
+     */
+    private String describe(IOException e, NetworkFailure network) {
+        if (network == null) {
+            return "I/O error: " + NetworkFailure.describe(e);
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connection timed out after " + seconds(config.connectTimeout());
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "timed out: no answer within " + seconds(config.requestTimeout());
+        }
+        return network.description();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** Where the key came from, for messages: never the key itself. */
+    private String keySource() {
+        return config.apiKeyEnv() == null
+                ? " (no key is configured)"
+                : " from environment variable " + config.apiKeyEnv();
     }
 
     private static boolean retryable(int status) {

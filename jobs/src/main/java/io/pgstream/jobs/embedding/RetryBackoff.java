@@ -12,21 +12,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * How long to wait before retrying a model request: exponential backoff with full jitter (a uniform
  * random delay between zero and {@code min(max, initial * 2^retry)}, so that many clients throttled
  * together do not come back together), never shorter than what the server asked for in {@code
- * Retry-After}.
+ * Retry-After}, up to {@code retryAfterMax}.
+ *
+ * <p>The cap is there because the wait parks a worker thread with its batch: a proxy that answers
+ * {@code Retry-After: 86400} (or an HTTP date far ahead) would otherwise stall the job silently for
+ * a day instead of using up the retry budget and failing with a message.
  */
 final class RetryBackoff {
 
     private final Duration initial;
     private final Duration max;
+    private final Duration retryAfterMax;
 
-    RetryBackoff(Duration initial, Duration max) {
+    RetryBackoff(Duration initial, Duration max, Duration retryAfterMax) {
         this.initial = initial;
         this.max = max;
+        this.retryAfterMax = retryAfterMax;
     }
 
     /**
      * Delay before retry number {@code retry} (0 for the first retry), at least {@code retryAfter}
-     * when the server sent one.
+     * (capped at {@code retryAfterMax}) when the server sent one.
      */
     Duration delay(int retry, Optional<Duration> retryAfter) {
         long ceiling = initial.toMillis() << Math.min(retry, 30);
@@ -34,7 +40,10 @@ final class RetryBackoff {
             ceiling = max.toMillis();
         }
         Duration jittered = Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
-        return retryAfter.filter(r -> r.compareTo(jittered) > 0).orElse(jittered);
+        return retryAfter
+                .map(r -> r.compareTo(retryAfterMax) > 0 ? retryAfterMax : r)
+                .filter(r -> r.compareTo(jittered) > 0)
+                .orElse(jittered);
     }
 
     /**

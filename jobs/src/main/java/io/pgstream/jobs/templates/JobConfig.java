@@ -90,6 +90,7 @@ public record JobConfig(
             int maxInFlightBatches,
             Duration requestTimeout,
             int maxAttempts,
+            Duration retryAfterMax,
             int maxConcurrentRequests,
             int chunkChars,
             int chunkOverlapChars,

@@ -3,6 +3,7 @@ package io.pgstream.jobs.templates;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.embedding.OpenAiConfig;
 import io.pgstream.jobs.sink.BufferedVectorWriter;
 import io.pgstream.jobs.sink.DeadLetterSink;
 import java.io.IOException;
@@ -250,6 +251,8 @@ public final class JobConfigLoader {
         int inFlight = n.integer("max-in-flight-batches", 4, 1);
         Duration timeout = n.duration("request-timeout", Duration.ofSeconds(30));
         int attempts = n.integer("max-attempts", 6, 1);
+        Duration retryAfterMax =
+                n.duration("retry-after-max", OpenAiConfig.DEFAULT_RETRY_AFTER_MAX);
         int concurrent = n.integer("max-concurrent-requests", 4, 1);
         int maxTextChars = n.integer("max-text-chars", 0, 0);
         ConfigNode chunking = n.section("chunking", false);
@@ -278,6 +281,7 @@ public final class JobConfigLoader {
                 inFlight,
                 timeout,
                 attempts,
+                retryAfterMax,
                 concurrent,
                 chunkChars,
                 overlap,

@@ -17,15 +17,21 @@ public final class Models {
         if (e.model() == JobConfig.Model.LOCAL) {
             return LocalMiniLmEmbeddingModel.factory();
         }
+        return OpenAiEmbeddingModel.factory(openAi(e));
+    }
+
+    /** The OpenAI-compatible client's configuration of a {@code model: openai} job. */
+    public static OpenAiConfig openAi(JobConfig.Embedding e) {
         OpenAiConfig.Builder b =
                 OpenAiConfig.builder(e.baseUrl(), e.modelName(), e.dimensions())
                         .requestTimeout(e.requestTimeout())
                         .maxAttempts(e.maxAttempts())
+                        .retryAfterMax(e.retryAfterMax())
                         .maxConcurrentRequests(e.maxConcurrentRequests());
         if (e.apiKeyEnv() != null) {
             b.apiKeyEnv(e.apiKeyEnv());
         }
-        return OpenAiEmbeddingModel.factory(b.build());
+        return b.build();
     }
 
     /** Batching, bounds and chunking of the embedding operator. */

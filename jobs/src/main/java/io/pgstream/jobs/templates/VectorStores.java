@@ -81,7 +81,8 @@ public final class VectorStores {
         return c.sink().type() == JobConfig.SinkType.PGVECTOR;
     }
 
-    private static QdrantSinkConfig qdrant(JobConfig c) {
+    /** The Qdrant writer's configuration of a Qdrant job. */
+    static QdrantSinkConfig qdrant(JobConfig c) {
         QdrantSinkConfig q =
                 QdrantSinkConfig.of(
                                 c.sink().url(), c.sink().collection(), c.embedding().dimensions())

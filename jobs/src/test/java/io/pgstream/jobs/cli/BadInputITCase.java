@@ -33,6 +33,9 @@ class BadInputITCase {
 
     private static final String PASSWORD = "Bad-Input-Secret-7";
 
+    private static final String ENDPOINT_CHECKS =
+            "jobs/src/test/java/io/pgstream/jobs/cli/SyncEndpointChecksITCase.java";
+
     /** Rows checked by another test, which must assert the row's message text. */
     private static final Map<String, String> CHECKED_ELSEWHERE =
             Map.of(
@@ -41,7 +44,13 @@ class BadInputITCase {
                     "the slot is used by another job",
                             "jobs/src/test/java/io/pgstream/jobs/cli/SlotInUseITCase.java",
                     "a SQL column of the wrong type",
-                            "jobs/src/test/java/io/pgstream/jobs/cli/SqlCommandITCase.java");
+                            "jobs/src/test/java/io/pgstream/jobs/cli/SqlCommandITCase.java",
+                    "an embedding endpoint that is not running", ENDPOINT_CHECKS,
+                    "an embedding endpoint that never answers", ENDPOINT_CHECKS,
+                    "an API key the endpoint rejects", ENDPOINT_CHECKS,
+                    "a Qdrant that is not running", ENDPOINT_CHECKS,
+                    "an API key Qdrant rejects", ENDPOINT_CHECKS,
+                    "a Qdrant that never answers", ENDPOINT_CHECKS);
 
     @TempDir static Path dir;
 

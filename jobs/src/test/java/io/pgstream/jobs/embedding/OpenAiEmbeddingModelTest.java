@@ -3,16 +3,16 @@ package io.pgstream.jobs.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgstream.jobs.endpoint.NetworkFailure;
+import io.pgstream.jobs.testutils.ClosedPort;
 import io.pgstream.jobs.testutils.TestingEmbeddingModel;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
 import io.pgstream.jobs.testutils.TestingOpenAiServer.Answer;
 import io.pgstream.jobs.testutils.TestingOpenAiServer.Request;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -177,19 +177,56 @@ class OpenAiEmbeddingModelTest {
     }
 
     @Test
-    void retryAfterAcceptsSecondsAndHttpDates() {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(RetryBackoff.parseRetryAfter(Optional.of("7"), now))
-                .contains(Duration.ofSeconds(7));
-        assertThat(RetryBackoff.parseRetryAfter(Optional.of("Thu, 01 Jan 2026 00:00:30 GMT"), now))
-                .contains(Duration.ofSeconds(30));
-        assertThat(RetryBackoff.parseRetryAfter(Optional.of("soon"), now)).isEmpty();
-        RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        for (int retry = 0; retry < 10; retry++) {
-            assertThat(backoff.delay(retry, Optional.empty()))
-                    .isLessThanOrEqualTo(Duration.ofSeconds(1));
-            assertThat(backoff.delay(retry, Optional.of(Duration.ofSeconds(5))))
-                    .isEqualTo(Duration.ofSeconds(5));
-        }
+    void aClosedPortFailsWithTheUrlAndConnectionRefusedAfterItsRetries() throws Exception {
+        int closed = ClosedPort.find();
+        var model =
+                OpenAiEmbeddingModel.withApiKey(
+                        OpenAiConfig.builder("http://127.0.0.1:" + closed + "/v1", "m", 3)
+                                .backoff(Duration.ofMillis(10), Duration.ofMillis(20))
+                                .maxAttempts(2)
+                                .build(),
+                        KEY);
+
+        assertThatThrownBy(() -> model.embed(List.of("x")))
+                .isInstanceOf(EndpointUnavailableException.class)
+                .hasMessage(
+                        "http://127.0.0.1:"
+                                + closed
+                                + "/v1/embeddings: connection refused (failed 2 times for a"
+                                + " batch of 1 texts)")
+                .satisfies(
+                        e ->
+                                assertThat(((EndpointUnavailableException) e).network())
+                                        .map(NetworkFailure::kind)
+                                        .contains(NetworkFailure.Kind.REFUSED));
+    }
+
+    @Test
+    void aHangingEndpointFailsSayingItTimedOut() {
+        server.script(Answer.hang());
+        var model =
+                OpenAiEmbeddingModel.withApiKey(
+                        config().requestTimeout(Duration.ofMillis(300)).maxAttempts(1).build(),
+                        KEY);
+
+        assertThatThrownBy(() -> model.embed(List.of("x")))
+                .isInstanceOf(EndpointUnavailableException.class)
+                .hasMessageContaining("/v1/embeddings: timed out: no answer within 300ms");
+    }
+
+    @Test
+    void aRejectedKeyFailsTheTaskAtOnceWithoutTheKeyAndIsNoDeadLetter() {
+        server.script(Answer.error(401, "invalid_api_key", "Incorrect API key " + KEY));
+        var model =
+                OpenAiEmbeddingModel.withApiKey(config().apiKeyEnv("TEST_KEY_VAR").build(), KEY);
+
+        assertThatThrownBy(() -> model.embed(List.of("x")))
+                .isInstanceOf(EndpointUnavailableException.class)
+                .isNotInstanceOf(PermanentEmbeddingException.class)
+                .hasMessageContaining(
+                        "/v1/embeddings rejected the API key from environment variable"
+                                + " TEST_KEY_VAR with HTTP 401")
+                .hasMessageNotContaining(KEY);
+        assertThat(server.requests()).hasSize(1);
     }
 }

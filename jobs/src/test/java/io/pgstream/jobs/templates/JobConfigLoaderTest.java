@@ -153,6 +153,26 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void retryAfterMaxDefaultsToAMinuteAndReachesTheModelClient() {
+        String openAi =
+                "source: {dsn: 'postgresql://app@db/app', tables: docs}\n"
+                        + "embedding: {model: openai, base-url: 'http://127.0.0.1:1/v1',"
+                        + " model-name: m, dimensions: 3, columns: [body]%s}\n"
+                        + "sink: {type: pgvector, table: v}\n";
+
+        assertThat(Models.openAi(parse(String.format(openAi, "")).embedding()).retryAfterMax())
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(
+                        Models.openAi(
+                                        parse(String.format(openAi, ", retry-after-max: 5min"))
+                                                .embedding())
+                                .retryAfterMax())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> parse(String.format(openAi, ", retry-after-max: 0s")))
+                .hasMessageContaining("embedding.retry-after-max: must be positive");
+    }
+
+    @Test
     void maxTextCharsReachesTheOperatorAndExcludesChunking() {
         JobConfig c =
                 parse(

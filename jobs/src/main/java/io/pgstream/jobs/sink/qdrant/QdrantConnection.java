@@ -2,6 +2,7 @@ package io.pgstream.jobs.sink.qdrant;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pgstream.jobs.endpoint.NetworkFailure;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
@@ -10,6 +11,7 @@ import io.qdrant.client.grpc.Collections.PayloadSchemaType;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -63,26 +65,89 @@ public final class QdrantConnection implements AutoCloseable {
     }
 
     private IOException failure(String what, Throwable cause) {
+        return new IOException(
+                "Qdrant collection "
+                        + config.collection()
+                        + ": "
+                        + what
+                        + " failed: "
+                        + describe(cause),
+                cause);
+    }
+
+    /**
+     * Why a call failed, naming the endpoint: connection refused, timed out, the API key (never the
+     * key itself), else the server's own words.
+     */
+    private String describe(Throwable cause) {
+        String at = "Qdrant at " + config.endpoint();
         String detail = cause == null ? "unknown error" : cause.getMessage();
         if (cause instanceof StatusRuntimeException) {
             Status.Code code = ((StatusRuntimeException) cause).getStatus().getCode();
             if (code == Status.Code.UNAVAILABLE) {
-                detail = "cannot reach Qdrant at " + config.endpoint() + " (" + detail + ")";
+                return "cannot reach "
+                        + at
+                        + ": "
+                        + NetworkFailure.of(cause).map(NetworkFailure::description).orElse(detail)
+                        + "; check sink.url (Qdrant's gRPC port, 6334 by default)";
+            } else if (code == Status.Code.DEADLINE_EXCEEDED) {
+                return at
+                        + " timed out: no answer within "
+                        + seconds(config.timeout())
+                        + "; check that Qdrant is up and sink.url is its gRPC port";
             } else if (code == Status.Code.UNAUTHENTICATED
                     || code == Status.Code.PERMISSION_DENIED) {
-                detail = "Qdrant refused the API key (" + detail + "): check api-key-env";
+                return keyRejected(at, code);
             }
         }
-        return new IOException(
-                "Qdrant collection "
-                        + config.collection()
-                        + " at "
-                        + config.endpoint()
-                        + ": "
-                        + what
-                        + " failed: "
-                        + detail,
-                cause);
+        return at + ": " + detail;
+    }
+
+    private String keyRejected(String at, Status.Code code) {
+        String variable = config.apiKeyEnv();
+        return variable == null
+                ? at
+                        + " answered "
+                        + code
+                        + ": it needs an API key and none is configured; set sink.api-key-env to"
+                        + " the environment variable holding it"
+                : at
+                        + " rejected the API key from environment variable "
+                        + variable
+                        + " (sink.api-key-env) with "
+                        + code
+                        + "; set "
+                        + variable
+                        + " to a valid key";
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /**
+     * Asks whether the collection exists, to learn before a job starts that Qdrant answers and
+     * accepts the key; blocks for at most the configured timeout (plus a grace period).
+     *
+     * @throws IOException naming the endpoint and why: connection refused, timed out, TLS, the key
+     */
+    public void checkReachable() throws IOException {
+        try {
+            client.collectionExistsAsync(config.collection())
+                    .get(config.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while checking Qdrant at " + config.endpoint(), e);
+        } catch (TimeoutException e) {
+            throw new IOException(
+                    "Qdrant at "
+                            + config.endpoint()
+                            + " timed out: no answer within "
+                            + seconds(config.timeout()),
+                    e);
+        } catch (ExecutionException e) {
+            throw new IOException(describe(e.getCause()), e.getCause());
+        }
     }
 
     /**

@@ -234,6 +234,11 @@ public final class QdrantSinkConfig implements Serializable {
         return key;
     }
 
+    /** The environment variable holding the API key, or null (none, or a key given directly). */
+    public String apiKeyEnv() {
+        return apiKeyEnv;
+    }
+
     public String host() {
         return host;
     }
