@@ -1,6 +1,7 @@
 package io.pgstream.jobs.embedding;
 
 import io.pgstream.jobs.document.DocumentChange;
+import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -21,6 +22,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.operators.coordination.OperatorEvent;
+import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
+import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -28,6 +32,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -48,6 +53,11 @@ import org.apache.flink.util.OutputTag;
  * state and re-issued, in order, after a restore; a content hash reaches keyed state only when its
  * write is emitted, so a re-issued change is not skipped as unchanged.
  *
+ * <p><b>Rate limit.</b> Model calls take permits from the job's shared budget (a {@link
+ * io.pgstream.jobs.embedding.budget.BudgetCoordinator} on the JobManager, reached through {@link
+ * BudgetClient}) on the batch threads; the task thread only relays the coordinator's answers, so a
+ * checkpoint never waits for a permit: batches waiting for one are held changes like any other.
+ *
  * <p>The class is over 300 lines because queue order, collapse and hash staging share the same held
  * writes on the task thread; splitting them further would pass that state between classes.
  *
@@ -55,7 +65,9 @@ import org.apache.flink.util.OutputTag;
  * failures) is described in {@code docs/embedding.md}.
  */
 public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
-        implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
+        implements OneInputStreamOperator<RoutedChange, VectorWrite>,
+                BoundedOneInput,
+                OperatorEventHandler {
     private static final long serialVersionUID = 1L;
 
     /** Rows the model refused for good. */
@@ -68,7 +80,9 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private final EmbeddingModel.Factory modelFactory;
     private final ContentHashLookup.Factory lookupFactory;
     private final EmbeddingOperatorConfig config;
+    private final transient OperatorEventGateway budgetGateway;
 
+    private transient BudgetClient budget;
     private transient BatchEmbedder embedder;
     private transient MailboxExecutor mailbox;
 
@@ -108,6 +122,30 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.lookupFactory = lookupFactory;
         this.config = Objects.requireNonNull(config, "config");
+        this.budgetGateway = null;
+    }
+
+    /**
+     * As created by {@link EmbeddingOperatorFactory} in a job: set up by {@code parameters}, with
+     * the gateway to the job's budget coordinator.
+     */
+    EmbeddingOperator(
+            StreamOperatorParameters<VectorWrite> parameters,
+            OperatorEventGateway budgetGateway,
+            EmbeddingModel.Factory modelFactory,
+            ContentHashLookup.Factory lookupFactory,
+            EmbeddingOperatorConfig config) {
+        super(parameters);
+        this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
+        this.lookupFactory = lookupFactory;
+        this.config = Objects.requireNonNull(config, "config");
+        this.budgetGateway = budgetGateway;
+        this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    @Override
+    public void handleOperatorEvent(OperatorEvent event) {
+        budget.handle(event);
     }
 
     @Override
@@ -169,10 +207,18 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openBatch = new ArrayList<>();
         openByKey = new HashMap<>();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+        MetricGroup metrics = getMetricGroup();
+        budget =
+                new BudgetClient(
+                        config.rateLimit(),
+                        budgetGateway,
+                        mailbox,
+                        metrics,
+                        config.pricePerMillionTokens());
         ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
         embedder =
-                new BatchEmbedder(modelFactory.create(), lookup, config.maxInFlightBatches(), name);
-        MetricGroup metrics = getMetricGroup();
+                new BatchEmbedder(
+                        modelFactory.create(budget), lookup, config.maxInFlightBatches(), name);
         skipped = metrics.counter("embeddingsSkipped");
         computed = metrics.counter("embeddingsComputed");
         collapsed = metrics.counter("embeddingsCollapsed");
