@@ -22,9 +22,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.operators.coordination.OperatorEvent;
-import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
-import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
+import org.apache.flink.runtime.jobgraph.tasks.TaskOperatorEventGateway;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -35,6 +33,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.SerializedValue;
 
 /**
  * Turns {@link DocumentChange}s into {@link VectorWrite}s in input order, on a stream keyed by
@@ -55,8 +54,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Rate limit.</b> Model calls take permits from the job's shared budget (a {@link
  * io.pgstream.jobs.embedding.budget.BudgetCoordinator} on the JobManager, reached through {@link
- * BudgetClient}) on the batch threads; the task thread only relays the coordinator's answers, so a
- * checkpoint never waits for a permit: batches waiting for one are held changes like any other.
+ * BudgetClient}) on the batch threads, by RPC; the task thread is not involved, so a checkpoint
+ * never waits for a permit: batches waiting for one are held changes like any other.
  *
  * <p>The class is over 300 lines because queue order, collapse and hash staging share the same held
  * writes on the task thread; splitting them further would pass that state between classes.
@@ -65,9 +64,7 @@ import org.apache.flink.util.OutputTag;
  * failures) is described in {@code docs/embedding.md}.
  */
 public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
-        implements OneInputStreamOperator<RoutedChange, VectorWrite>,
-                BoundedOneInput,
-                OperatorEventHandler {
+        implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     /** Rows the model refused for good. */
@@ -80,7 +77,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private final EmbeddingModel.Factory modelFactory;
     private final ContentHashLookup.Factory lookupFactory;
     private final EmbeddingOperatorConfig config;
-    private final transient OperatorEventGateway budgetGateway;
+    private final boolean coordinated;
 
     private transient BudgetClient budget;
     private transient BatchEmbedder embedder;
@@ -122,16 +119,15 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.lookupFactory = lookupFactory;
         this.config = Objects.requireNonNull(config, "config");
-        this.budgetGateway = null;
+        this.coordinated = false;
     }
 
     /**
-     * As created by {@link EmbeddingOperatorFactory} in a job: set up by {@code parameters}, with
-     * the gateway to the job's budget coordinator.
+     * As created by {@link EmbeddingOperatorFactory} in a job: set up by {@code parameters}, and
+     * with a budget coordinator to ask.
      */
     EmbeddingOperator(
             StreamOperatorParameters<VectorWrite> parameters,
-            OperatorEventGateway budgetGateway,
             EmbeddingModel.Factory modelFactory,
             ContentHashLookup.Factory lookupFactory,
             EmbeddingOperatorConfig config) {
@@ -139,13 +135,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.lookupFactory = lookupFactory;
         this.config = Objects.requireNonNull(config, "config");
-        this.budgetGateway = budgetGateway;
+        this.coordinated = true;
         this.mailbox = parameters.getMailboxExecutor();
-    }
-
-    @Override
-    public void handleOperatorEvent(OperatorEvent event) {
-        budget.handle(event);
     }
 
     @Override
@@ -208,11 +199,13 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openByKey = new HashMap<>();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
         MetricGroup metrics = getMetricGroup();
+        var task = getRuntimeContext().getTaskInfo();
         budget =
                 new BudgetClient(
                         config.rateLimit(),
-                        budgetGateway,
-                        mailbox,
+                        coordinated ? coordinatorChannel() : null,
+                        task.getIndexOfThisSubtask(),
+                        task.getAttemptNumber(),
                         metrics,
                         config.pricePerMillionTokens());
         ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
@@ -230,6 +223,20 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         metrics.gauge("lastBatchTexts", () -> lastBatchTexts);
         metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
         reissueRestored();
+    }
+
+    /** Requests to this operator's coordinator by RPC, callable from any thread. */
+    private BudgetClient.Channel coordinatorChannel() {
+        TaskOperatorEventGateway gateway =
+                getContainingTask().getEnvironment().getOperatorCoordinatorEventGateway();
+        var operatorId = getOperatorID();
+        return request -> {
+            try {
+                return gateway.sendRequestToCoordinator(operatorId, new SerializedValue<>(request));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serialize " + request, e);
+            }
+        };
     }
 
     /** Changes held at the restored checkpoint go first, in their order, before new input. */

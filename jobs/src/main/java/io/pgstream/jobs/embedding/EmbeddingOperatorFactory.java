@@ -5,7 +5,6 @@ import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.VectorWrite;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
-import org.apache.flink.runtime.operators.coordination.OperatorEventDispatcher;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.CoordinatedOperatorFactory;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
@@ -15,7 +14,8 @@ import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 /**
  * Creates the {@link EmbeddingOperator} of a job together with its {@link BudgetCoordinator}: one
  * coordinator per operator on the JobManager, so the rate limit is one budget for all parallel
- * subtasks. Each subtask gets the event gateway to it and receives its grants as operator events.
+ * subtasks. Subtasks reach it with coordination requests (see {@link
+ * io.pgstream.jobs.embedding.budget.BudgetClient}).
  */
 public final class EmbeddingOperatorFactory extends AbstractStreamOperatorFactory<VectorWrite>
         implements OneInputStreamOperatorFactory<RoutedChange, VectorWrite>,
@@ -43,17 +43,7 @@ public final class EmbeddingOperatorFactory extends AbstractStreamOperatorFactor
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<VectorWrite>> T createStreamOperator(
             StreamOperatorParameters<VectorWrite> parameters) {
-        OperatorID id = parameters.getStreamConfig().getOperatorID();
-        OperatorEventDispatcher events = parameters.getOperatorEventDispatcher();
-        EmbeddingOperator operator =
-                new EmbeddingOperator(
-                        parameters,
-                        events.getOperatorEventGateway(id),
-                        modelFactory,
-                        lookupFactory,
-                        config);
-        events.registerEventHandler(id, operator);
-        return (T) operator;
+        return (T) new EmbeddingOperator(parameters, modelFactory, lookupFactory, config);
     }
 
     @Override

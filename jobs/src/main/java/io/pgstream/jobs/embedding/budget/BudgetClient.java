@@ -1,18 +1,14 @@
 package io.pgstream.jobs.embedding.budget;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.runtime.operators.coordination.OperatorEvent;
-import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
+import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
+import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 
 /**
  * One embedding subtask's side of the shared budget: asks the {@link BudgetCoordinator} for a
@@ -20,9 +16,10 @@ import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
  * {@code requests}, {@code tokensUsed}, {@code rateLimited429} and {@code estimatedCost} metrics
  * (also without a limit).
  *
- * <p>Threads: {@link #acquire} runs on a model-call thread and blocks only that thread; events go
- * to the coordinator through the task's mailbox, and {@link #handle} runs on the task thread. The
- * task thread never waits for a permit, so a checkpoint never does either.
+ * <p>Threads: {@link #acquire} runs on a model-call thread and blocks only that thread; it talks to
+ * the coordinator through coordination requests, whose answers are futures completed by RPC, not
+ * through the task's mailbox. The task thread never waits for a permit, so a checkpoint never does
+ * either, and a task thread waiting for a batch slot does not hold up the permit that frees it.
  */
 public final class BudgetClient implements RequestBudget {
 
@@ -31,29 +28,36 @@ public final class BudgetClient implements RequestBudget {
     static final String RATE_LIMITED = "rateLimited429";
     static final String ESTIMATED_COST = "estimatedCost";
 
+    /** Sends a request to this operator's coordinator; thread-safe. */
+    @FunctionalInterface
+    public interface Channel {
+        CompletableFuture<CoordinationResponse> send(CoordinationRequest request);
+    }
+
     private final boolean limited;
-    private final OperatorEventGateway gateway;
-    private final MailboxExecutor mailbox;
-    private final TokenEstimator estimator = new TokenEstimator();
-    private final Map<Long, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
+    private final Channel channel;
+    private final int subtask;
+    private final int attempt;
     private final AtomicLong nextRequest = new AtomicLong();
     private final Counter requests;
     private final Counter tokensUsed;
     private final Counter rateLimited;
 
     /**
-     * @param gateway to the coordinator; null: count only, never wait (no coordinator)
+     * @param channel to the coordinator; null: count only, never wait (no coordinator)
      * @param pricePerMillionTokens registers {@code estimatedCost} when not null
      */
     public BudgetClient(
             RateLimit limit,
-            OperatorEventGateway gateway,
-            MailboxExecutor mailbox,
+            Channel channel,
+            int subtask,
+            int attempt,
             MetricGroup metrics,
             Double pricePerMillionTokens) {
-        this.limited = limit.limits() && gateway != null;
-        this.gateway = gateway;
-        this.mailbox = mailbox;
+        this.limited = limit.limits() && channel != null;
+        this.channel = channel;
+        this.subtask = subtask;
+        this.attempt = attempt;
         this.requests = metrics.counter(REQUESTS, new ThreadSafeSimpleCounter());
         this.tokensUsed = metrics.counter(TOKENS_USED, new ThreadSafeSimpleCounter());
         this.rateLimited = metrics.counter(RATE_LIMITED, new ThreadSafeSimpleCounter());
@@ -65,8 +69,7 @@ public final class BudgetClient implements RequestBudget {
 
     @Override
     public Permit acquire(List<String> texts) throws InterruptedException {
-        long raw = TokenEstimator.raw(texts);
-        long estimate = estimator.estimate(raw);
+        long estimate = TokenEstimator.raw(texts); // the coordinator scales it
         long grant = limited ? waitForGrant(estimate) : -1;
         requests.inc();
         return new Permit() {
@@ -77,7 +80,6 @@ public final class BudgetClient implements RequestBudget {
                     rateLimited.inc();
                 }
                 if (ok) {
-                    estimator.observe(raw, totalTokens);
                     tokensUsed.inc(totalTokens > 0 ? totalTokens : estimate);
                 }
                 // a 429 spent no tokens; another error may have: keep the estimate then
@@ -93,43 +95,29 @@ public final class BudgetClient implements RequestBudget {
         };
     }
 
-    /** Called on the task thread with the coordinator's events. */
-    public void handle(OperatorEvent event) {
-        if (event instanceof PermitEvents.Granted granted) {
-            CompletableFuture<Long> asked = waiting.remove(granted.requestId());
-            if (asked == null || !asked.complete(granted.grantId())) {
-                // its asker stopped waiting: nothing was sent
-                gateway.sendEventToCoordinator(new PermitEvents.Returned(granted.grantId(), 0));
-            }
-        }
-    }
-
+    /** Asks until granted, one poll at a time (the coordinator answers each within seconds). */
     private long waitForGrant(long estimate) throws InterruptedException {
-        long id = nextRequest.getAndIncrement();
-        CompletableFuture<Long> granted = new CompletableFuture<>();
-        waiting.put(id, granted);
-        send(new PermitEvents.Ask(id, estimate));
-        try {
-            return granted.get();
-        } catch (InterruptedException e) {
-            waiting.remove(id); // a later grant finds no asker and goes back
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a permit future failed", e.getCause());
+        PermitEvents.Ask ask =
+                new PermitEvents.Ask(subtask, attempt, nextRequest.getAndIncrement(), estimate);
+        while (true) {
+            CoordinationResponse answer;
+            try {
+                answer = channel.send(ask).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "the embedding rate-limit coordinator did not answer: "
+                                + e.getCause().getMessage(),
+                        e.getCause());
+            }
+            if (answer instanceof PermitEvents.Granted granted) {
+                return granted.grantId();
+            }
         }
     }
 
     private void giveBack(long grant, long tokens) {
         if (grant >= 0) {
-            send(new PermitEvents.Returned(grant, tokens));
-        }
-    }
-
-    private void send(OperatorEvent event) {
-        try {
-            mailbox.execute(() -> gateway.sendEventToCoordinator(event), "embedding budget");
-        } catch (RejectedExecutionException e) {
-            // the task is closing; the coordinator forgets its permits when the attempt ends
+            channel.send(new PermitEvents.Returned(grant, tokens)); // no need to wait for it
         }
     }
 }

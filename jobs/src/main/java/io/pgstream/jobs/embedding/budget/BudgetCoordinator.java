@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
+import org.apache.flink.runtime.operators.coordination.CoordinationRequestHandler;
+import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.slf4j.Logger;
@@ -22,27 +25,57 @@ import org.slf4j.LoggerFactory;
  * on the JobManager, so N parallel subtasks share one budget instead of each spending its own.
  * Subtasks ask before every HTTP request; asks wait in one first-come queue across subtasks (a big
  * request is not overtaken forever by small ones) until the {@link PermitLedger} has room, and a
- * timer wakes the queue when finished requests leave the window.
+ * timer wakes the queue when finished requests leave the window. Token estimates are scaled by one
+ * {@link TokenEstimator} for the job, learned from the counts the provider reports; with a token
+ * limit, requests go one at a time until the first count arrives, so the first window is not
+ * overrun by unscaled guesses.
  *
- * <p>All state is touched on the coordinator's own thread; Flink's callbacks only enqueue. When a
- * subtask attempt fails or the job resets, its asks are dropped and its requests in flight count as
- * finished now with their estimates. The budget is not checkpointed: it is about wall-clock
- * minutes, and the operator's held changes are re-issued after a restore anyway. A JobManager
- * failover starts with an empty window, which can let one window's worth through early.
+ * <p>Asks and returns arrive as coordination requests (answered by futures), sent by the subtasks'
+ * model-call threads; a long wait is cut into polls of a few seconds, each answered "still
+ * waiting", so that no RPC outlives Flink's ask timeout. All state is touched on the coordinator's
+ * own thread; Flink's callbacks only enqueue. When a subtask attempt fails or the job resets, its
+ * asks are dropped and its requests in flight count as finished now with their estimates. The
+ * budget is not checkpointed: it is about wall-clock minutes, and the operator's held changes are
+ * re-issued after a restore anyway. A JobManager failover starts with an empty window, which can
+ * let one window's worth through early.
  */
-public final class BudgetCoordinator implements OperatorCoordinator {
+public final class BudgetCoordinator implements OperatorCoordinator, CoordinationRequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetCoordinator.class);
 
-    private record Ask(int subtask, int attempt, long requestId, long tokens) {}
+    /** How long an ask's RPC waits at most before it is told to ask again. */
+    static final long POLL_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private record Key(int subtask, int attempt, long requestId) {
+        Owner owner() {
+            return new Owner(subtask, attempt);
+        }
+    }
 
     private record Owner(int subtask, int attempt) {}
+
+    private record Grant(Owner owner, long raw) {}
+
+    /** An ask in the queue: the future of its pending RPC, null between two polls. */
+    private static final class Waiting {
+        final Key key;
+        final long tokens;
+        CompletableFuture<CoordinationResponse> answer;
+
+        Waiting(Key key, long tokens) {
+            this.key = key;
+            this.tokens = tokens;
+        }
+    }
 
     private final String name;
     private final PermitLedger ledger;
     private final LongSupplier nanoClock;
-    private final ArrayDeque<Ask> queue = new ArrayDeque<>();
-    private final Map<Long, Owner> owners = new HashMap<>();
-    private final Map<Owner, SubtaskGateway> gateways = new HashMap<>();
+    private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+    private final Map<Key, Waiting> waiting = new HashMap<>();
+    private final Map<Key, Long> grantedUnseen = new HashMap<>();
+    private final Map<Long, Grant> owners = new HashMap<>();
+    private final TokenEstimator estimator = new TokenEstimator();
+    private final boolean limitsTokens;
     private ScheduledExecutorService thread;
     private ScheduledFuture<?> wakeUp;
     private long nextGrant;
@@ -50,6 +83,7 @@ public final class BudgetCoordinator implements OperatorCoordinator {
     BudgetCoordinator(String name, RateLimit limit, LongSupplier nanoClock) {
         this.name = name;
         this.ledger = new PermitLedger(limit);
+        this.limitsTokens = limit.tokens() > 0;
         this.nanoClock = nanoClock;
     }
 
@@ -72,29 +106,62 @@ public final class BudgetCoordinator implements OperatorCoordinator {
     }
 
     @Override
-    public void handleEventFromOperator(int subtask, int attempt, OperatorEvent event) {
+    public CompletableFuture<CoordinationResponse> handleCoordinationRequest(
+            CoordinationRequest request) {
+        CompletableFuture<CoordinationResponse> answer = new CompletableFuture<>();
         run(
                 () -> {
-                    if (event instanceof PermitEvents.Ask ask) {
-                        queue.addLast(new Ask(subtask, attempt, ask.requestId(), ask.tokens()));
-                    } else if (event instanceof PermitEvents.Returned returned) {
-                        owners.remove(returned.grantId());
+                    if (request instanceof PermitEvents.Ask ask) {
+                        onAsk(ask, answer);
+                    } else if (request instanceof PermitEvents.Returned returned) {
+                        Grant g = owners.remove(returned.grantId());
+                        if (g != null) {
+                            estimator.observe(g.raw(), returned.tokens());
+                        }
                         ledger.finish(returned.grantId(), returned.tokens(), nanoClock.getAsLong());
+                        answer.complete(new PermitEvents.Noted());
+                        pump();
                     } else {
-                        LOG.warn("{}: unexpected event {}", name, event);
+                        answer.completeExceptionally(
+                                new IllegalArgumentException("unexpected request " + request));
                     }
-                    pump();
                 });
+        return answer;
+    }
+
+    private void onAsk(PermitEvents.Ask ask, CompletableFuture<CoordinationResponse> answer) {
+        Key key = new Key(ask.subtask(), ask.attempt(), ask.requestId());
+        Long granted = grantedUnseen.remove(key);
+        if (granted != null) {
+            answer.complete(new PermitEvents.Granted(granted));
+            return;
+        }
+        Waiting w = waiting.get(key);
+        if (w == null) {
+            w = new Waiting(key, ask.tokens());
+            waiting.put(key, w);
+            queue.addLast(w);
+        } else if (w.answer != null) {
+            w.answer.complete(new PermitEvents.StillWaiting());
+        }
+        w.answer = answer;
+        Waiting polled = w;
+        thread.schedule(
+                () ->
+                        run(
+                                () -> {
+                                    if (polled.answer == answer
+                                            && answer.complete(new PermitEvents.StillWaiting())) {
+                                        polled.answer = null;
+                                    }
+                                }),
+                POLL_NANOS,
+                TimeUnit.NANOSECONDS);
+        pump();
     }
 
     @Override
-    public void executionAttemptReady(int subtask, int attempt, SubtaskGateway gateway) {
-        run(
-                () -> {
-                    gateways.put(new Owner(subtask, attempt), gateway);
-                    pump();
-                });
-    }
+    public void executionAttemptReady(int subtask, int attempt, SubtaskGateway gateway) {}
 
     @Override
     public void executionAttemptFailed(int subtask, int attempt, Throwable reason) {
@@ -119,6 +186,11 @@ public final class BudgetCoordinator implements OperatorCoordinator {
     @Override
     public void notifyCheckpointComplete(long checkpointId) {}
 
+    @Override
+    public void handleEventFromOperator(int subtask, int attempt, OperatorEvent event) {
+        LOG.warn("{}: unexpected event {}", name, event);
+    }
+
     private void run(Runnable action) {
         if (thread == null) {
             action.run(); // not started: no other thread yet
@@ -134,33 +206,25 @@ public final class BudgetCoordinator implements OperatorCoordinator {
                 });
     }
 
-    /**
-     * Grants asks in arrival order while they fit, else sets the wake-up. An ask whose attempt's
-     * gateway is not known yet (its ready call can arrive after its first ask) waits without
-     * holding back the others.
-     */
+    /** Grants asks in arrival order while they fit, else sets the wake-up. */
     private void pump() {
-        for (Iterator<Ask> it = queue.iterator(); it.hasNext(); ) {
-            Ask ask = it.next();
-            Owner owner = new Owner(ask.subtask(), ask.attempt());
-            SubtaskGateway gateway = gateways.get(owner);
-            if (gateway == null) {
-                continue;
+        while (!queue.isEmpty()) {
+            Waiting head = queue.peekFirst();
+            if (limitsTokens && !estimator.calibrated() && ledger.inFlight() > 0) {
+                return; // one request at a time until a reported count scales the estimates
             }
             long id = nextGrant;
-            if (!ledger.tryGrant(id, ask.tokens(), nanoClock.getAsLong())) {
-                scheduleWakeUp(ledger.earliestFit(ask.tokens(), nanoClock.getAsLong()));
+            long tokens = estimator.estimate(head.tokens);
+            if (!ledger.tryGrant(id, tokens, nanoClock.getAsLong())) {
+                scheduleWakeUp(ledger.earliestFit(tokens, nanoClock.getAsLong()));
                 return;
             }
             nextGrant++;
-            it.remove();
-            owners.put(id, owner);
-            try {
-                gateway.sendEvent(new PermitEvents.Granted(ask.requestId(), id));
-            } catch (RuntimeException e) { // the attempt is going away; Flink reports it failed
-                LOG.debug("{}: cannot grant to subtask {}", name, ask.subtask(), e);
-                owners.remove(id);
-                ledger.finish(id, 0, nanoClock.getAsLong());
+            queue.pollFirst();
+            waiting.remove(head.key);
+            owners.put(id, new Grant(head.key.owner(), head.tokens));
+            if (head.answer == null || !head.answer.complete(new PermitEvents.Granted(id))) {
+                grantedUnseen.put(head.key, id); // between two polls: the next one gets it
             }
         }
     }
@@ -178,16 +242,17 @@ public final class BudgetCoordinator implements OperatorCoordinator {
     }
 
     private void forget(Predicate<Owner> gone) {
-        queue.removeIf(a -> gone.test(new Owner(a.subtask(), a.attempt())));
+        queue.removeIf(w -> gone.test(w.key.owner()));
+        waiting.keySet().removeIf(k -> gone.test(k.owner()));
+        grantedUnseen.keySet().removeIf(k -> gone.test(k.owner()));
         long now = nanoClock.getAsLong();
-        for (Iterator<Map.Entry<Long, Owner>> it = owners.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Owner> e = it.next();
-            if (gone.test(e.getValue())) {
+        for (Iterator<Map.Entry<Long, Grant>> it = owners.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Grant> e = it.next();
+            if (gone.test(e.getValue().owner())) {
                 ledger.finish(e.getKey(), -1, now);
                 it.remove();
             }
         }
-        gateways.keySet().removeIf(gone);
         pump();
     }
 

@@ -25,6 +25,11 @@ public final class TokenEstimator {
         return tokens;
     }
 
+    /** Whether the provider reported a count yet (before that, estimates are raw guesses). */
+    public boolean calibrated() {
+        return actualSeen.get() > 0;
+    }
+
     /** {@code raw} scaled by what the provider reported for earlier requests. */
     public long estimate(long raw) {
         long seenRaw = rawSeen.get();
