@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import io.pgstream.jobs.embedding.budget.RequestBudget;
 import java.io.Serializable;
 import java.util.List;
 
@@ -36,5 +37,13 @@ public interface EmbeddingModel extends AutoCloseable {
     @FunctionalInterface
     interface Factory extends Serializable {
         EmbeddingModel create() throws EmbeddingException;
+
+        /**
+         * A model whose requests take permits from {@code budget} (the job's shared rate limit).
+         * Models without a paid endpoint ignore it: the default is {@link #create()}.
+         */
+        default EmbeddingModel create(RequestBudget budget) throws EmbeddingException {
+            return create();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.embedding;
 
 import io.pgstream.jobs.document.DocumentChange;
+import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.jobgraph.tasks.TaskOperatorEventGateway;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -28,8 +30,10 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.SerializedValue;
 
 /**
  * Turns {@link DocumentChange}s into {@link VectorWrite}s in input order, on a stream keyed by
@@ -47,6 +51,11 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Checkpoints</b> do not wait for model calls: the changes still held are kept in operator
  * state and re-issued, in order, after a restore; a content hash reaches keyed state only when its
  * write is emitted, so a re-issued change is not skipped as unchanged.
+ *
+ * <p><b>Rate limit.</b> Model calls take permits from the job's shared budget (a {@link
+ * io.pgstream.jobs.embedding.budget.BudgetCoordinator} on the JobManager, reached through {@link
+ * BudgetClient}) on the batch threads, by RPC; the task thread is not involved, so a checkpoint
+ * never waits for a permit: batches waiting for one are held changes like any other.
  *
  * <p>The class is over 300 lines because queue order, collapse and hash staging share the same held
  * writes on the task thread; splitting them further would pass that state between classes.
@@ -68,7 +77,9 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private final EmbeddingModel.Factory modelFactory;
     private final ContentHashLookup.Factory lookupFactory;
     private final EmbeddingOperatorConfig config;
+    private final boolean coordinated;
 
+    private transient BudgetClient budget;
     private transient BatchEmbedder embedder;
     private transient MailboxExecutor mailbox;
 
@@ -108,6 +119,24 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.lookupFactory = lookupFactory;
         this.config = Objects.requireNonNull(config, "config");
+        this.coordinated = false;
+    }
+
+    /**
+     * As created by {@link EmbeddingOperatorFactory} in a job: set up by {@code parameters}, and
+     * with a budget coordinator to ask.
+     */
+    EmbeddingOperator(
+            StreamOperatorParameters<VectorWrite> parameters,
+            EmbeddingModel.Factory modelFactory,
+            ContentHashLookup.Factory lookupFactory,
+            EmbeddingOperatorConfig config) {
+        super(parameters);
+        this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
+        this.lookupFactory = lookupFactory;
+        this.config = Objects.requireNonNull(config, "config");
+        this.coordinated = true;
+        this.mailbox = parameters.getMailboxExecutor();
     }
 
     @Override
@@ -169,10 +198,20 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         openBatch = new ArrayList<>();
         openByKey = new HashMap<>();
         String name = "embedding-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+        MetricGroup metrics = getMetricGroup();
+        var task = getRuntimeContext().getTaskInfo();
+        budget =
+                new BudgetClient(
+                        config.rateLimit(),
+                        coordinated ? coordinatorChannel() : null,
+                        task.getIndexOfThisSubtask(),
+                        task.getAttemptNumber(),
+                        metrics,
+                        config.pricePerMillionTokens());
         ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
         embedder =
-                new BatchEmbedder(modelFactory.create(), lookup, config.maxInFlightBatches(), name);
-        MetricGroup metrics = getMetricGroup();
+                new BatchEmbedder(
+                        modelFactory.create(budget), lookup, config.maxInFlightBatches(), name);
         skipped = metrics.counter("embeddingsSkipped");
         computed = metrics.counter("embeddingsComputed");
         collapsed = metrics.counter("embeddingsCollapsed");
@@ -184,6 +223,20 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         metrics.gauge("lastBatchTexts", () -> lastBatchTexts);
         metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
         reissueRestored();
+    }
+
+    /** Requests to this operator's coordinator by RPC, callable from any thread. */
+    private BudgetClient.Channel coordinatorChannel() {
+        TaskOperatorEventGateway gateway =
+                getContainingTask().getEnvironment().getOperatorCoordinatorEventGateway();
+        var operatorId = getOperatorID();
+        return request -> {
+            try {
+                return gateway.sendRequestToCoordinator(operatorId, new SerializedValue<>(request));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serialize " + request, e);
+            }
+        };
     }
 
     /** Changes held at the restored checkpoint go first, in their order, before new input. */

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import io.pgstream.jobs.embedding.budget.RateLimit;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,8 +9,9 @@ import org.apache.flink.configuration.ReadableConfig;
 /**
  * How the {@link EmbeddingOperator} batches and bounds its work, as one immutable value: batch size
  * in texts, the longest linger of a partial batch, model calls in flight, changes held (the
- * backpressure bound), an optional {@link TextChunker}, and the text length above which a row is a
- * dead letter when chunking is off.
+ * backpressure bound), an optional {@link TextChunker}, the text length above which a row is a dead
+ * letter when chunking is off, and the provider budget shared by all subtasks ({@link RateLimit},
+ * with an optional price for the estimated cost).
  */
 public final class EmbeddingOperatorConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -20,6 +22,8 @@ public final class EmbeddingOperatorConfig implements Serializable {
     private final int maxBufferedRows;
     private final TextChunker chunker;
     private final int maxTextChars;
+    private final RateLimit rateLimit;
+    private final Double pricePerMillionTokens;
 
     private EmbeddingOperatorConfig(
             int batchSize,
@@ -27,7 +31,9 @@ public final class EmbeddingOperatorConfig implements Serializable {
             int maxInFlightBatches,
             int maxBufferedRows,
             TextChunker chunker,
-            int maxTextChars) {
+            int maxTextChars,
+            RateLimit rateLimit,
+            Double pricePerMillionTokens) {
         require(batchSize >= 1, "embedding.batch-size must be at least 1, got " + batchSize);
         require(
                 maxLinger != null && !maxLinger.isNegative(),
@@ -39,12 +45,18 @@ public final class EmbeddingOperatorConfig implements Serializable {
                 maxBufferedRows >= 1,
                 "embedding.max-buffered-rows must be at least 1, got " + maxBufferedRows);
         require(maxTextChars >= 0, "embedding.max-text-chars must not be negative");
+        require(rateLimit != null, "a rate limit (RateLimit.NONE for none) is required");
+        require(
+                pricePerMillionTokens == null || pricePerMillionTokens >= 0,
+                "embedding.price-per-million-tokens must not be negative");
         this.batchSize = batchSize;
         this.maxLinger = maxLinger;
         this.maxInFlightBatches = maxInFlightBatches;
         this.maxBufferedRows = maxBufferedRows;
         this.chunker = chunker;
         this.maxTextChars = maxTextChars;
+        this.rateLimit = rateLimit;
+        this.pricePerMillionTokens = pricePerMillionTokens;
     }
 
     /** The defaults of {@link EmbeddingOptions}. */
@@ -69,38 +81,110 @@ public final class EmbeddingOperatorConfig implements Serializable {
                 conf.get(EmbeddingOptions.MAX_IN_FLIGHT_BATCHES),
                 conf.get(EmbeddingOptions.MAX_BUFFERED_ROWS),
                 chunker,
-                conf.get(EmbeddingOptions.MAX_TEXT_CHARS));
+                conf.get(EmbeddingOptions.MAX_TEXT_CHARS),
+                RateLimit.perMinute(
+                        conf.get(EmbeddingOptions.RATE_LIMIT_REQUESTS_PER_MINUTE),
+                        conf.get(EmbeddingOptions.RATE_LIMIT_TOKENS_PER_MINUTE)),
+                conf.getOptional(EmbeddingOptions.PRICE_PER_MILLION_TOKENS).orElse(null));
     }
 
     public EmbeddingOperatorConfig withBatchSize(int n) {
         return new EmbeddingOperatorConfig(
-                n, maxLinger, maxInFlightBatches, maxBufferedRows, chunker, maxTextChars);
+                n,
+                maxLinger,
+                maxInFlightBatches,
+                maxBufferedRows,
+                chunker,
+                maxTextChars,
+                rateLimit,
+                pricePerMillionTokens);
     }
 
     public EmbeddingOperatorConfig withMaxLinger(Duration d) {
         return new EmbeddingOperatorConfig(
-                batchSize, d, maxInFlightBatches, maxBufferedRows, chunker, maxTextChars);
+                batchSize,
+                d,
+                maxInFlightBatches,
+                maxBufferedRows,
+                chunker,
+                maxTextChars,
+                rateLimit,
+                pricePerMillionTokens);
     }
 
     public EmbeddingOperatorConfig withMaxInFlightBatches(int n) {
         return new EmbeddingOperatorConfig(
-                batchSize, maxLinger, n, maxBufferedRows, chunker, maxTextChars);
+                batchSize,
+                maxLinger,
+                n,
+                maxBufferedRows,
+                chunker,
+                maxTextChars,
+                rateLimit,
+                pricePerMillionTokens);
     }
 
     public EmbeddingOperatorConfig withMaxBufferedRows(int n) {
         return new EmbeddingOperatorConfig(
-                batchSize, maxLinger, maxInFlightBatches, n, chunker, maxTextChars);
+                batchSize,
+                maxLinger,
+                maxInFlightBatches,
+                n,
+                chunker,
+                maxTextChars,
+                rateLimit,
+                pricePerMillionTokens);
     }
 
     /** Null: no chunking. */
     public EmbeddingOperatorConfig withChunker(TextChunker c) {
         return new EmbeddingOperatorConfig(
-                batchSize, maxLinger, maxInFlightBatches, maxBufferedRows, c, maxTextChars);
+                batchSize,
+                maxLinger,
+                maxInFlightBatches,
+                maxBufferedRows,
+                c,
+                maxTextChars,
+                rateLimit,
+                pricePerMillionTokens);
     }
 
     public EmbeddingOperatorConfig withMaxTextChars(int n) {
         return new EmbeddingOperatorConfig(
-                batchSize, maxLinger, maxInFlightBatches, maxBufferedRows, chunker, n);
+                batchSize,
+                maxLinger,
+                maxInFlightBatches,
+                maxBufferedRows,
+                chunker,
+                n,
+                rateLimit,
+                pricePerMillionTokens);
+    }
+
+    /** The provider budget all subtasks share; {@link RateLimit#NONE} for none. */
+    public EmbeddingOperatorConfig withRateLimit(RateLimit limit) {
+        return new EmbeddingOperatorConfig(
+                batchSize,
+                maxLinger,
+                maxInFlightBatches,
+                maxBufferedRows,
+                chunker,
+                maxTextChars,
+                limit,
+                pricePerMillionTokens);
+    }
+
+    /** Null: no {@code estimatedCost} metric. */
+    public EmbeddingOperatorConfig withPricePerMillionTokens(Double price) {
+        return new EmbeddingOperatorConfig(
+                batchSize,
+                maxLinger,
+                maxInFlightBatches,
+                maxBufferedRows,
+                chunker,
+                maxTextChars,
+                rateLimit,
+                price);
     }
 
     public int batchSize() {
@@ -127,6 +211,15 @@ public final class EmbeddingOperatorConfig implements Serializable {
     /** 0: no limit. */
     public int maxTextChars() {
         return maxTextChars;
+    }
+
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /** Null when no price is set. */
+    public Double pricePerMillionTokens() {
+        return pricePerMillionTokens;
     }
 
     private static void require(boolean ok, String message) {

@@ -138,4 +138,26 @@ public final class EmbeddingOptions {
                     .intType()
                     .defaultValue(4)
                     .withDescription("Requests open at once per model instance.");
+
+    public static final ConfigOption<Integer> RATE_LIMIT_REQUESTS_PER_MINUTE =
+            ConfigOptions.key("embedding.rate-limit.requests-per-minute")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Requests per minute to the model over all parallel subtasks; 0: no"
+                                    + " limit.");
+
+    public static final ConfigOption<Long> RATE_LIMIT_TOKENS_PER_MINUTE =
+            ConfigOptions.key("embedding.rate-limit.tokens-per-minute")
+                    .longType()
+                    .defaultValue(0L)
+                    .withDescription(
+                            "Tokens per minute to the model over all parallel subtasks; 0: no"
+                                    + " limit.");
+
+    public static final ConfigOption<Double> PRICE_PER_MILLION_TOKENS =
+            ConfigOptions.key("embedding.price-per-million-tokens")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription("Price of a million tokens, for the estimatedCost metric.");
 }

@@ -53,7 +53,7 @@ public final class EmbeddingStage {
                         .transform(
                                 "embed",
                                 TypeInformation.of(VectorWrite.class),
-                                new EmbeddingOperator(model, lookup, config))
+                                new EmbeddingOperatorFactory(model, lookup, config))
                         .uid("pgstream-embed")
                         .setParallelism(parallelism);
         writes.setMaxParallelism(maxParallelism);

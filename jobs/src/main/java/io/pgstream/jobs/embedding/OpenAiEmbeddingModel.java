@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgstream.jobs.embedding.budget.RequestBudget;
 import io.pgstream.jobs.endpoint.NetworkFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * semaphore held only while a request is on the wire, not during backoff). The API key is read from
  * the environment variable the config names, is sent as a bearer token, and never appears in logs
  * or exception messages. {@link #embed} blocks the calling thread; it is thread-safe.
+ *
+ * <p>Every request, retries included, first takes a permit from the {@link RequestBudget} the
+ * client was created with (the job's shared rate limit; see {@code docs/embedding.md}) and returns
+ * it with the response's {@code usage.total_tokens}.
  */
 public final class OpenAiEmbeddingModel implements EmbeddingModel {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiEmbeddingModel.class);
@@ -54,10 +59,12 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
     private final HttpClient http;
     private final Semaphore permits;
     private final RetryBackoff backoff;
+    private final RequestBudget budget;
 
-    private OpenAiEmbeddingModel(OpenAiConfig config, String apiKey) {
+    private OpenAiEmbeddingModel(OpenAiConfig config, String apiKey, RequestBudget budget) {
         this.config = config;
         this.apiKey = apiKey;
+        this.budget = budget;
         this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
         this.permits = new Semaphore(config.maxConcurrentRequests(), true);
         this.backoff =
@@ -72,6 +79,12 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
      * @throws EmbeddingException when that variable is not set
      */
     public static OpenAiEmbeddingModel create(OpenAiConfig config) throws EmbeddingException {
+        return create(config, RequestBudget.UNLIMITED);
+    }
+
+    /** Like {@link #create(OpenAiConfig)}, taking a permit from {@code budget} per request. */
+    public static OpenAiEmbeddingModel create(OpenAiConfig config, RequestBudget budget)
+            throws EmbeddingException {
         String key = null;
         if (config.apiKeyEnv() != null) {
             key = System.getenv(config.apiKeyEnv());
@@ -85,17 +98,35 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                                 + " (or configure no api-key-env for endpoints without keys)");
             }
         }
-        return new OpenAiEmbeddingModel(config, key);
+        return new OpenAiEmbeddingModel(config, key, budget);
     }
 
     /** A client with an explicit key (null: none), for programs that manage keys themselves. */
     public static OpenAiEmbeddingModel withApiKey(OpenAiConfig config, String apiKey) {
-        return new OpenAiEmbeddingModel(config, apiKey);
+        return new OpenAiEmbeddingModel(config, apiKey, RequestBudget.UNLIMITED);
+    }
+
+    /** A client with an explicit key that takes permits from {@code budget}; for tests. */
+    public static OpenAiEmbeddingModel withApiKey(
+            OpenAiConfig config, String apiKey, RequestBudget budget) {
+        return new OpenAiEmbeddingModel(config, apiKey, budget);
     }
 
     /** A serializable factory: the key is read on the task manager, not carried in the job. */
     public static EmbeddingModel.Factory factory(OpenAiConfig config) {
-        return () -> create(config);
+        return new EmbeddingModel.Factory() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public EmbeddingModel create() throws EmbeddingException {
+                return OpenAiEmbeddingModel.create(config);
+            }
+
+            @Override
+            public EmbeddingModel create(RequestBudget budget) throws EmbeddingException {
+                return OpenAiEmbeddingModel.create(config, budget);
+            }
+        };
     }
 
     @Override
@@ -118,12 +149,24 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         for (int attempt = 1; ; attempt++) {
             Optional<Duration> retryAfter = Optional.empty();
             NetworkFailure network = null;
+            RequestBudget.Permit permit = permit(texts);
             try {
-                HttpResponse<String> response = send(built);
+                HttpResponse<String> response;
+                try {
+                    response = send(built);
+                } catch (IOException | RuntimeException | EmbeddingException e) {
+                    permit.unanswered();
+                    throw e;
+                }
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return parse(response.body(), texts.size());
+                    JsonNode root = readTree(response.body());
+                    permit.answered(
+                            status,
+                            root == null ? -1 : root.path("usage").path("total_tokens").asLong(-1));
+                    return parse(root, response.body(), texts.size());
                 }
+                permit.answered(status, -1);
                 lastProblem = "HTTP " + status + ": " + excerpt(response.body());
                 if (status == 401 || status == 403) {
                     throw keyRejected(status);
@@ -200,7 +243,7 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
-            parse(response.body(), 1);
+            parse(readTree(response.body()), response.body(), 1);
             return Optional.empty();
         }
         String problem = "HTTP " + status + ": " + excerpt(response.body());
@@ -235,6 +278,15 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
             request.header("Authorization", "Bearer " + apiKey);
         }
         return request.build();
+    }
+
+    private RequestBudget.Permit permit(List<String> texts) throws EmbeddingException {
+        try {
+            return budget.acquire(texts);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("Interrupted while waiting for the rate limit", e);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, EmbeddingException {
@@ -312,14 +364,22 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         }
     }
 
-    private List<float[]> parse(String body, int expected) throws EmbeddingException {
-        JsonNode data;
+    /** The parsed body; null when it is not JSON. */
+    private static JsonNode readTree(String body) {
         try {
-            data = JSON.readTree(body).path("data");
+            return JSON.readTree(body);
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private List<float[]> parse(JsonNode root, String body, int expected)
+            throws EmbeddingException {
+        if (root == null) {
             throw new EmbeddingException(
                     config.embeddingsUri() + " answered with invalid JSON: " + excerpt(body));
         }
+        JsonNode data = root.path("data");
         if (!data.isArray() || data.size() != expected) {
             throw new EmbeddingException(
                     config.embeddingsUri()

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -35,6 +36,8 @@ public final class RunMetrics {
     static final String FRESHNESS = FreshnessMetrics.COMMIT_TO_WRITTEN_LAST_MINUTE;
     static final String EMBEDDED = "embeddingsComputed";
     static final String SKIPPED = "embeddingsSkipped";
+    static final String TOKENS = "tokensUsed";
+    static final String COST = "estimatedCost";
 
     private static final Map<String, RunMetrics> RUNS = new ConcurrentHashMap<>();
 
@@ -43,6 +46,7 @@ public final class RunMetrics {
 
     private final Set<Registered> live = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> retired = new ConcurrentHashMap<>();
+    private final DoubleAdder retiredCost = new DoubleAdder();
 
     /** The metrics of run {@code runId}, created on first use. */
     public static RunMetrics of(String runId) {
@@ -60,8 +64,13 @@ public final class RunMetrics {
 
     void removed(String name, Map<String, String> variables, Metric metric) {
         Registered r = new Registered(name, table(variables), metric);
-        if (live.remove(r) && metric instanceof Counter c) {
+        if (!live.remove(r)) {
+            return;
+        }
+        if (metric instanceof Counter c) {
             retired.merge(key(r.name(), r.table()), c.getCount(), Long::sum);
+        } else if (name.equals(COST) && metric instanceof Gauge<?> g) {
+            retiredCost.add(g.getValue() instanceof Number n ? n.doubleValue() : 0);
         }
     }
 
@@ -117,7 +126,21 @@ public final class RunMetrics {
                 fresh == null ? null : fresh[1],
                 sum(EMBEDDED),
                 sum(SKIPPED),
-                slotLagBytes);
+                slotLagBytes,
+                sum(TOKENS),
+                cost());
+    }
+
+    /** The {@code estimatedCost} gauges summed (with retired ones); null when none was seen. */
+    private Double cost() {
+        Double total = retiredCost.sum() > 0 ? retiredCost.sum() : null;
+        for (Registered r : live) {
+            if (r.name().equals(COST) && r.metric() instanceof Gauge<?> g) {
+                double v = g.getValue() instanceof Number n ? n.doubleValue() : 0;
+                total = (total == null ? 0 : total) + v;
+            }
+        }
+        return total;
     }
 
     /** The counters named {@code name} summed (with retired ones); null when none was seen. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param embedded rows whose text went to the model
  * @param skipped rows whose text was unchanged, so no model call was made
  * @param slotLagBytes WAL the slot's consumer has not confirmed yet
+ * @param tokens tokens the embedding endpoint reported using; null for models without tokens
+ * @param cost the tokens at the job file's price per million; null without a price
  */
 public record StatusFigures(
         Phase phase,
@@ -24,10 +26,35 @@ public record StatusFigures(
         Long freshP99Millis,
         Long embedded,
         Long skipped,
-        Long slotLagBytes) {
+        Long slotLagBytes,
+        Long tokens,
+        Double cost) {
 
     public StatusFigures {
         tables = List.copyOf(tables);
+    }
+
+    /** Figures of a job whose model reports no tokens. */
+    public StatusFigures(
+            Phase phase,
+            List<TableProgress> tables,
+            Long written,
+            Long freshP50Millis,
+            Long freshP99Millis,
+            Long embedded,
+            Long skipped,
+            Long slotLagBytes) {
+        this(
+                phase,
+                tables,
+                written,
+                freshP50Millis,
+                freshP99Millis,
+                embedded,
+                skipped,
+                slotLagBytes,
+                null,
+                null);
     }
 
     /** Where the job is: tasks not yet running, reading the snapshot, or streaming the slot. */

@@ -12,12 +12,15 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * pgstream: backfill public.docs 1,500/3,000 (50%) · 1,234 written · fresh p50 38 ms p99 120 ms (1 min) · embedded 1,100 skipped 134 · slot lag 12 kB
  * pgstream: streaming · 1,234 written · fresh p50 38 ms p99 120 ms (1 min) · embedded 1,100 skipped 134 · slot lag 12 kB
+ * pgstream: streaming · 1,234 written · fresh p50 38 ms p99 120 ms (1 min) · embedded 1,100 skipped 134 · 52,310 tokens ≈0.0010 · slot lag 12 kB
  * }</pre>
  *
  * <p>The backfill part lists every table the snapshot has started ({@code rows written/estimate},
  * or {@code /?} without an estimate); "fresh" is commit → written over the last minute (see {@code
- * SlidingWindowHistogram}); a figure that is unknown shows as {@code –}. Counts use thousands
- * separators, byte sizes 1024-based units (as {@code pg_size_pretty}). Pure: no I/O, no clock.
+ * SlidingWindowHistogram}); tokens (with the estimated cost when the job file sets a price) show
+ * once the endpoint reported some (never for the local model); a figure that is unknown shows as
+ * {@code –}. Counts use thousands separators, byte sizes 1024-based units (as {@code
+ * pg_size_pretty}). Pure: no I/O, no clock.
  */
 public final class StatusLine {
 
@@ -41,6 +44,12 @@ public final class StatusLine {
                                 + millis(f.freshP99Millis())
                                 + " (1 min)");
         line.add("embedded " + count(f.embedded()) + " skipped " + count(f.skipped()));
+        if (f.tokens() != null && f.tokens() > 0) {
+            line.add(
+                    count(f.tokens())
+                            + " tokens"
+                            + (f.cost() == null ? "" : " ≈" + cost(f.cost())));
+        }
         line.add("slot lag " + (f.slotLagBytes() == null ? MISSING : bytes(f.slotLagBytes())));
         return line.toString();
     }
@@ -77,6 +86,11 @@ public final class StatusLine {
 
     static String count(Long n) {
         return n == null ? MISSING : String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code 0.0012} below 1, {@code 12.34} from 1 on (the job file's currency, unnamed). */
+    static String cost(double c) {
+        return String.format(Locale.ROOT, c < 1 ? "%.4f" : "%,.2f", c);
     }
 
     /** {@code 38 ms}, {@code 1,250 ms}; {@code 12 s} from 10 s on. */

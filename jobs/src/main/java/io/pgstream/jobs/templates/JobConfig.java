@@ -76,7 +76,11 @@ public record JobConfig(
         OPENAI
     }
 
-    /** {@code embedding:} how rows become vectors. */
+    /**
+     * {@code embedding:} how rows become vectors. {@code requestsPerMinute} and {@code
+     * tokensPerMinute} ({@code rate-limit:}) hold over all parallel subtasks together, 0: no limit;
+     * {@code pricePerMillionTokens} is null when not set.
+     */
     public record Embedding(
             Model model,
             String template,
@@ -94,7 +98,10 @@ public record JobConfig(
             int maxConcurrentRequests,
             int chunkChars,
             int chunkOverlapChars,
-            int maxTextChars)
+            int maxTextChars,
+            int requestsPerMinute,
+            int tokensPerMinute,
+            Double pricePerMillionTokens)
             implements Serializable {
 
         /** Whether long texts are split into chunks (chunking.max-chars set). */

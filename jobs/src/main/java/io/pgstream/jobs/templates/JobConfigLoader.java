@@ -262,6 +262,21 @@ public final class JobConfigLoader {
             throw chunking.error("overlap-chars", "must be smaller than max-chars");
         }
         chunking.finish();
+        ConfigNode rateLimit = n.section("rate-limit", false);
+        int requestsPerMinute = rateLimit.integer("requests-per-minute", 0, 1);
+        int tokensPerMinute = rateLimit.integer("tokens-per-minute", 0, 1);
+        rateLimit.finish();
+        Double price =
+                n.has("price-per-million-tokens")
+                        ? n.decimal("price-per-million-tokens", 0, 0)
+                        : null;
+        if (model != JobConfig.Model.OPENAI) {
+            for (String openaiOnly : List.of("rate-limit", "price-per-million-tokens")) {
+                if (n.has(openaiOnly)) {
+                    throw n.error(openaiOnly, "only applies to model: openai");
+                }
+            }
+        }
         if (maxTextChars > 0 && chunkChars > 0) {
             throw n.error(
                     "max-text-chars",
@@ -285,7 +300,10 @@ public final class JobConfigLoader {
                 concurrent,
                 chunkChars,
                 overlap,
-                maxTextChars);
+                maxTextChars,
+                requestsPerMinute,
+                tokensPerMinute,
+                price);
     }
 
     private static JobConfig.Sink sink(ConfigNode n, String sourceDsn) {

@@ -6,6 +6,7 @@ import io.pgstream.jobs.embedding.LocalMiniLmEmbeddingModel;
 import io.pgstream.jobs.embedding.OpenAiConfig;
 import io.pgstream.jobs.embedding.OpenAiEmbeddingModel;
 import io.pgstream.jobs.embedding.TextChunker;
+import io.pgstream.jobs.embedding.budget.RateLimit;
 
 /** The job file's {@code embedding:} section as a model factory and operator settings. */
 public final class Models {
@@ -34,14 +35,17 @@ public final class Models {
         return b.build();
     }
 
-    /** Batching, bounds and chunking of the embedding operator. */
+    /** Batching, bounds, chunking and the shared rate limit of the embedding operator. */
     public static EmbeddingOperatorConfig operator(JobConfig.Embedding e) {
         EmbeddingOperatorConfig c =
                 EmbeddingOperatorConfig.defaults()
                         .withBatchSize(e.batchSize())
                         .withMaxLinger(e.maxLinger())
                         .withMaxInFlightBatches(e.maxInFlightBatches())
-                        .withMaxTextChars(e.maxTextChars());
+                        .withMaxTextChars(e.maxTextChars())
+                        .withRateLimit(
+                                RateLimit.perMinute(e.requestsPerMinute(), e.tokensPerMinute()))
+                        .withPricePerMillionTokens(e.pricePerMillionTokens());
         if (e.chunking()) {
             c = c.withChunker(TextChunker.characters(e.chunkChars(), e.chunkOverlapChars()));
         }

@@ -3,6 +3,7 @@ package io.pgstream.jobs.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgstream.jobs.embedding.budget.RequestBudget;
 import io.pgstream.jobs.endpoint.NetworkFailure;
 import io.pgstream.jobs.testutils.ClosedPort;
 import io.pgstream.jobs.testutils.TestingEmbeddingModel;
@@ -85,6 +86,33 @@ class OpenAiEmbeddingModelTest {
         assertThat(requests).hasSize(2);
         long gap = requests.get(1).nanos() - requests.get(0).nanos();
         assertThat(Duration.ofNanos(gap)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void everyAttemptTakesAPermitAndReturnsItWithTheReportedTokens() throws Exception {
+        server.script(Answer.error(429, "rate_limit_exceeded", "slow down").withRetryAfter("0"));
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RequestBudget budget =
+                texts -> {
+                    events.add("acquire " + texts.size());
+                    return new RequestBudget.Permit() {
+                        @Override
+                        public void answered(int status, long totalTokens) {
+                            events.add(status + " " + totalTokens);
+                        }
+
+                        @Override
+                        public void unanswered() {
+                            events.add("unanswered");
+                        }
+                    };
+                };
+        var model = OpenAiEmbeddingModel.withApiKey(config().build(), KEY, budget);
+
+        model.embed(List.of("alpha", "beta gamma"));
+
+        long tokens = TestingOpenAiServer.tokensOf(List.of("alpha", "beta gamma"));
+        assertThat(events).containsExactly("acquire 2", "429 -1", "acquire 2", "200 " + tokens);
     }
 
     @Test

@@ -32,6 +32,24 @@ class RunMetricsTest {
     }
 
     @Test
+    void tokensAndCostAreSummedOverSubtasksAndSurviveARestart() {
+        Counter first = counter(100);
+        Gauge<Double> firstCost = () -> 0.25;
+        run.added("tokensUsed", Map.of(), first);
+        run.added("estimatedCost", Map.of(), firstCost);
+        run.added("tokensUsed", Map.of(), counter(50));
+        run.added("estimatedCost", Map.of(), (Gauge<Double>) () -> 0.5);
+        run.removed("tokensUsed", Map.of(), first);
+        run.removed("estimatedCost", Map.of(), firstCost);
+
+        StatusFigures f = run.figures(null);
+        assertThat(f.tokens()).isEqualTo(150);
+        assertThat(f.cost()).isEqualTo(0.75);
+        assertThat(RunMetrics.of(java.util.UUID.randomUUID().toString()).figures(null).cost())
+                .isNull();
+    }
+
+    @Test
     void snapshotCountersAreSummedPerTableOverSubtasks() {
         Map<String, String> docs = Map.of("<table>", "public.docs");
         run.added("snapshotRowsWritten", docs, counter(100));

@@ -42,6 +42,33 @@ class StatusLineTest {
     }
 
     @Test
+    void tokensShowOnceReportedWithTheCostWhenPriced() {
+        StatusFigures priced =
+                new StatusFigures(
+                        Phase.STREAMING,
+                        List.of(),
+                        10L,
+                        null,
+                        null,
+                        10L,
+                        0L,
+                        0L,
+                        52_310L,
+                        0.0010462);
+        assertThat(StatusLine.format(priced))
+                .contains("· embedded 10 skipped 0 · 52,310 tokens ≈0.0010 · slot lag");
+        StatusFigures unpriced =
+                new StatusFigures(
+                        Phase.STREAMING, List.of(), 10L, null, null, 10L, 0L, 0L, 7L, null);
+        assertThat(StatusLine.format(unpriced)).contains("· 7 tokens · slot lag");
+        StatusFigures none =
+                new StatusFigures(
+                        Phase.STREAMING, List.of(), 10L, null, null, 10L, 0L, 0L, 0L, null);
+        assertThat(StatusLine.format(none)).doesNotContain("tokens");
+        assertThat(StatusLine.cost(1234.5)).isEqualTo("1,234.50");
+    }
+
+    @Test
     void missingFiguresShowAsADash() {
         StatusFigures f =
                 new StatusFigures(Phase.STARTING, List.of(), null, null, null, null, null, null);

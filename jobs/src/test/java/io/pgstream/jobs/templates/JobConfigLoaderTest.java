@@ -56,6 +56,48 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void rateLimitAndPriceReachTheOperatorConfig() {
+        String openai =
+                README_EXAMPLE.replace(
+                        "  model: local\n",
+                        "  model: openai\n  base-url: http://127.0.0.1:1/v1\n"
+                                + "  model-name: m\n  dimensions: 8\n"
+                                + "  rate-limit: {requests-per-minute: 500, tokens-per-minute:"
+                                + " 1000000}\n  price-per-million-tokens: 0.02\n");
+        JobConfig c = parse(openai);
+        assertThat(c.embedding().requestsPerMinute()).isEqualTo(500);
+        assertThat(c.embedding().tokensPerMinute()).isEqualTo(1_000_000);
+        assertThat(c.embedding().pricePerMillionTokens()).isEqualTo(0.02);
+        var operator = Models.operator(c.embedding());
+        assertThat(operator.rateLimit())
+                .isEqualTo(io.pgstream.jobs.embedding.budget.RateLimit.perMinute(500, 1_000_000));
+        assertThat(operator.pricePerMillionTokens()).isEqualTo(0.02);
+
+        JobConfig unlimited = parse(README_EXAMPLE);
+        assertThat(Models.operator(unlimited.embedding()).rateLimit().limits()).isFalse();
+        assertThat(Models.operator(unlimited.embedding()).pricePerMillionTokens()).isNull();
+
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        openai.replace(
+                                                "requests-per-minute: 500",
+                                                "requests-per-minute: 0")))
+                .hasMessageContaining(
+                        "embedding.rate-limit.requests-per-minute: must be at least 1");
+        assertThatThrownBy(() -> parse(openai.replace("requests-per-minute", "rpm")))
+                .hasMessageContaining("embedding.rate-limit.rpm");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  model: local\n",
+                                                "  model: local\n  rate-limit:"
+                                                        + " {requests-per-minute: 5}\n")))
+                .hasMessageContaining("embedding.rate-limit: only applies to model: openai");
+    }
+
+    @Test
     void sinkMaxLingerDefaultsToEagerWritesAndReachesTheWriterConfig() {
         JobConfig c = parse(README_EXAMPLE);
         assertThat(c.sink().maxLinger()).isEqualTo(Duration.ofMillis(20));

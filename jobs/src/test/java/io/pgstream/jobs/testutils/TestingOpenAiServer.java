@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Answer} if the test queued one ({@link #script}), else by the {@link Responder} ({@link
  * #respondWith}). The default responder is {@link #vectors}: {@link
  * TestingEmbeddingModel#vectorOf(String, int)} of every input, listed in reverse index order so
- * that a client must order by {@code index}. Requests are served on their own threads, so
- * responders must be thread-safe. {@link #close()} releases requests held by {@link Answer#hang()}.
+ * that a client must order by {@code index}, with {@code usage.total_tokens} the sum of {@link
+ * #tokensOf} over the inputs. Requests are served on their own threads, so responders must be
+ * thread-safe. {@link #close()} releases requests held by {@link Answer#hang()}.
  */
 public final class TestingOpenAiServer implements AutoCloseable {
 
@@ -136,11 +137,29 @@ public final class TestingOpenAiServer implements AutoCloseable {
         for (String text : request.inputs()) {
             vectors.add(TestingEmbeddingModel.vectorOf(text, dimensions));
         }
-        return Answer.of(200, embeddings(vectors));
+        return Answer.of(200, embeddings(vectors, tokensOf(request.inputs())));
+    }
+
+    /**
+     * This server's token count of a text: one per three characters, rounded up (denser than the
+     * clients' first estimate of one per four, so that estimates must be corrected).
+     */
+    public static long tokensOf(String text) {
+        return Math.max(1, (text.length() + 2) / 3);
+    }
+
+    /** {@link #tokensOf(String)} summed over {@code texts}. */
+    public static long tokensOf(List<String> texts) {
+        return texts.stream().mapToLong(TestingOpenAiServer::tokensOf).sum();
+    }
+
+    /** A successful response body holding {@code vectors}, reporting no token usage (0). */
+    public static String embeddings(List<float[]> vectors) {
+        return embeddings(vectors, 0);
     }
 
     /** A successful response body holding {@code vectors}, listed in reverse index order. */
-    public static String embeddings(List<float[]> vectors) {
+    public static String embeddings(List<float[]> vectors, long totalTokens) {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (int i = vectors.size() - 1; i >= 0; i--) {
@@ -151,7 +170,7 @@ public final class TestingOpenAiServer implements AutoCloseable {
             }
         }
         root.put("model", "testing");
-        root.putObject("usage").put("prompt_tokens", 0).put("total_tokens", 0);
+        root.putObject("usage").put("prompt_tokens", totalTokens).put("total_tokens", totalTokens);
         return root.toString();
     }
 
