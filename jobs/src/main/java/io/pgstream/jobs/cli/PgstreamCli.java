@@ -3,6 +3,8 @@ package io.pgstream.jobs.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +41,7 @@ import picocli.CommandLine.Spec;
             SyncCommand.class,
             SearchCommand.class,
             ReconcileCommand.class,
+            DeadLettersCommand.class,
             DemoCommand.class,
             SqlCommand.class
         })
@@ -54,9 +57,11 @@ public final class PgstreamCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<String> commands = new ArrayList<>(spec.commandLine().getSubcommands().keySet());
+        String last = commands.remove(commands.size() - 1);
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command: setup, status, teardown, tail, sync, search, reconcile, demo or sql");
+                "missing command: " + String.join(", ", commands) + " or " + last);
     }
 
     public static void main(String[] args) {

@@ -1,12 +1,7 @@
 package io.pgstream.jobs.reconcile;
 
-import io.pgstream.connector.connection.PgConnectionConfig;
-import io.pgstream.connector.slot.TableId;
-import io.pgstream.jobs.document.DocumentMapper;
-import io.pgstream.jobs.document.TextTemplate;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.templates.JobConfig;
-import io.pgstream.jobs.templates.SourceTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -14,8 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -69,38 +62,18 @@ public final class Reconciler {
 
     /** Checks (and with repair, fixes) every table of the job. */
     public ReconcileReport run() throws IOException, SQLException {
-        PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
-        JobConfig.Embedding e = job.embedding();
-        TextTemplate text =
-                e.template() != null
-                        ? TextTemplate.parse(e.template())
-                        : TextTemplate.ofColumns(e.columns());
-        Map<String, List<String>> keys =
-                SourceTables.keyColumns(
-                        source,
-                        job.source().tables(),
-                        text.columns(),
-                        e.template() != null ? "embedding.template" : "embedding.columns");
-        RowRenderer renderer = RowRenderer.of(new DocumentMapper(keys, text), e);
+        JobTables tables = JobTables.of(job);
         boolean exists = index.exists();
         if (repair && !exists) {
             index.prepare();
             exists = true;
         }
         List<TableReport> reports = new ArrayList<>();
-        Properties props = source.jdbcProperties();
-        props.setProperty("ApplicationName", "pgstream reconcile");
-        try (Connection c = source.connect(props);
-                RepairWriter writer = new RepairWriter(index, models, e.batchSize())) {
-            c.setReadOnly(true);
-            for (Map.Entry<String, List<String>> table : keys.entrySet()) {
-                SourceTable rows =
-                        new SourceTable(
-                                c,
-                                TableId.parse(table.getKey()),
-                                table.getValue(),
-                                renderer,
-                                pageSize);
+        try (Connection c = tables.connect("pgstream reconcile");
+                RepairWriter writer =
+                        new RepairWriter(index, models, job.embedding().batchSize())) {
+            for (String table : tables.keys().keySet()) {
+                SourceTable rows = tables.table(c, table, pageSize);
                 TableReport report = new TableReport(rows.name());
                 if (exists) {
                     orphans(c, rows, report, writer);
@@ -136,28 +109,6 @@ public final class Reconciler {
             progress.page(report, "vectors");
         }
         progress.done(report, "vectors");
-    }
-
-    /**
-     * A row deleted after its page was read may have had its delete applied by the running sync
-     * before the repair wrote it back (a delete leaves no tombstone, so the older repair write
-     * recreates the vectors). Asking the table again after the write closes that: a row gone now
-     * has its vectors deleted with a newer version; a delete committed after this question reaches
-     * the sync after the repair write, and removes it.
-     */
-    private void deleteIfGone(
-            Connection c, SourceTable rows, List<RowExpectation> written, RepairWriter writer)
-            throws IOException, SQLException {
-        if (written.isEmpty()) {
-            return;
-        }
-        long lsn = SourceTable.currentLsn(c);
-        Set<String> ids = new LinkedHashSet<>();
-        written.forEach(r -> ids.add(r.id()));
-        ids.removeAll(rows.presentIds(ids));
-        if (!ids.isEmpty()) {
-            writer.repair(rows.name(), List.of(), ids, lsn);
-        }
     }
 
     private void rows(
@@ -199,8 +150,8 @@ public final class Reconciler {
                 }
             }
             if (repair && (!embed.isEmpty() || !delete.isEmpty())) {
-                report.refused += writer.repair(rows.name(), embed, delete, lsn);
-                deleteIfGone(c, rows, embed, writer);
+                report.refused += writer.repair(rows.name(), embed, delete, lsn).size();
+                writer.deleteIfGone(c, rows, embed);
             }
             progress.page(report, "rows");
         }

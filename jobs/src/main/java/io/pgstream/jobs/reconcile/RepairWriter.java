@@ -6,10 +6,14 @@ import io.pgstream.jobs.embedding.PermanentEmbeddingException;
 import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes the repairs of one page: re-embeds missing and stale rows and deletes vectors that must go
@@ -41,16 +45,17 @@ final class RepairWriter implements AutoCloseable {
      * Re-embeds {@code embed} and deletes the vectors of {@code delete} (ids), at version {@code
      * lsn}.
      *
-     * @return how many rows of {@code embed} the model refused (left unwritten)
+     * @return the ids of the rows of {@code embed} the model refused (left unwritten)
      */
-    int repair(String sourceTable, List<RowExpectation> embed, Collection<String> delete, long lsn)
+    List<String> repair(
+            String sourceTable, List<RowExpectation> embed, Collection<String> delete, long lsn)
             throws IOException {
         List<VectorWrite> writes = new ArrayList<>();
         Instant now = Instant.now();
         for (String id : delete) {
             writes.add(VectorWrite.delete(sourceTable, id, lsn, now));
         }
-        int refused = 0;
+        List<String> refused = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (RowExpectation row : embed) {
             texts.addAll(row.chunks());
@@ -79,7 +84,7 @@ final class RepairWriter implements AutoCloseable {
                                 lsn,
                                 now));
             } else {
-                refused++;
+                refused.add(row.id());
             }
         }
         if (!writes.isEmpty()) {
@@ -88,6 +93,27 @@ final class RepairWriter implements AutoCloseable {
             retry.run(() -> index.apply(writes), index::reconnect, writes.size());
         }
         return refused;
+    }
+
+    /**
+     * A row deleted after its page was read may have had its delete applied by the running sync
+     * before the repair wrote it back (a delete leaves no tombstone, so the older repair write
+     * recreates the vectors). Asking the table again after the write closes that (for reconcile and
+     * for dead-letter replay alike): a row gone now has its vectors deleted with a newer version; a
+     * delete committed after this question reaches the sync after the repair write, and removes it.
+     */
+    void deleteIfGone(Connection c, SourceTable rows, List<RowExpectation> written)
+            throws IOException, SQLException {
+        if (written.isEmpty()) {
+            return;
+        }
+        long lsn = SourceTable.currentLsn(c);
+        Set<String> ids = new LinkedHashSet<>();
+        written.forEach(r -> ids.add(r.id()));
+        ids.removeAll(rows.presentIds(ids));
+        if (!ids.isEmpty()) {
+            repair(rows.name(), List.of(), ids, lsn);
+        }
     }
 
     /** One vector per text, null where the model refuses the text. */

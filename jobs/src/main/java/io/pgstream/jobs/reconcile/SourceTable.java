@@ -45,6 +45,7 @@ final class SourceTable {
     private final String firstPage;
     private final String nextPage;
     private final String present;
+    private final String current;
     private List<String> lastKey;
 
     SourceTable(
@@ -97,14 +98,8 @@ final class SourceTable {
                         .collect(Collectors.joining(", "));
         this.firstPage = select + order;
         this.nextPage = select + " WHERE (" + keyList + ") > (" + after + ")" + order;
-        this.present =
-                "SELECT "
-                        + key.stream()
-                                .map(c -> Identifiers.quote(c) + "::text")
-                                .collect(Collectors.joining(", "))
-                        + " FROM "
-                        + relation
-                        + " AS r WHERE ("
+        String byKeys =
+                " WHERE ("
                         + keyList
                         + ") IN (SELECT "
                         + casts
@@ -113,6 +108,16 @@ final class SourceTable {
                         + ") AS u("
                         + aliases
                         + "))";
+        this.present =
+                "SELECT "
+                        + key.stream()
+                                .map(c -> Identifiers.quote(c) + "::text")
+                                .collect(Collectors.joining(", "))
+                        + " FROM "
+                        + relation
+                        + " AS r"
+                        + byKeys;
+        this.current = select + byKeys;
     }
 
     /** {@code schema.table}, as the index's {@code source_table} names it. */
@@ -152,6 +157,24 @@ final class SourceTable {
 
     /** Which of {@code ids} (index ids of this table) are rows of the table now. */
     Set<String> presentIds(Collection<String> ids) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (RowExpectation row : byIds(present, key, ids)) {
+            found.add(row.id());
+        }
+        return found;
+    }
+
+    /**
+     * The rows of {@code ids} (index ids of this table) as they are now; ids of no row are left
+     * out.
+     */
+    List<RowExpectation> currentRows(Collection<String> ids) throws SQLException {
+        return byIds(current, columns, ids);
+    }
+
+    /** Runs {@code sql} (selecting {@code names}) for the keys {@code ids} stand for. */
+    private List<RowExpectation> byIds(String sql, List<String> names, Collection<String> ids)
+            throws SQLException {
         List<List<String>> keys = new ArrayList<>();
         for (String id : ids) {
             List<String> k = keyValues(id);
@@ -159,12 +182,12 @@ final class SourceTable {
                 keys.add(k);
             }
         }
-        Set<String> found = new HashSet<>();
+        List<RowExpectation> found = new ArrayList<>();
         if (keys.isEmpty()) {
             return found;
         }
         try {
-            found.addAll(present(keys));
+            found.addAll(byKeys(sql, names, keys));
         } catch (SQLException e) {
             if (e.getSQLState() == null || !e.getSQLState().startsWith("22")) {
                 throw e;
@@ -173,7 +196,7 @@ final class SourceTable {
             // the others are still checked; such an id names no row.
             for (List<String> k : keys) {
                 try {
-                    found.addAll(present(List.of(k)));
+                    found.addAll(byKeys(sql, names, List.of(k)));
                 } catch (SQLException one) {
                     if (one.getSQLState() == null || !one.getSQLState().startsWith("22")) {
                         throw one;
@@ -184,9 +207,10 @@ final class SourceTable {
         return found;
     }
 
-    private Set<String> present(List<List<String>> keys) throws SQLException {
-        Set<String> found = new HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(present)) {
+    private List<RowExpectation> byKeys(String sql, List<String> names, List<List<String>> keys)
+            throws SQLException {
+        List<RowExpectation> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < key.size(); i++) {
                 String[] values = new String[keys.size()];
                 for (int r = 0; r < keys.size(); r++) {
@@ -196,15 +220,13 @@ final class SourceTable {
                 ps.setArray(i + 1, array);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> texts = new ArrayList<>(key.size());
+                List<String> texts = new ArrayList<>(names.size());
                 while (rs.next()) {
                     texts.clear();
-                    for (int i = 0; i < key.size(); i++) {
+                    for (int i = 0; i < names.size(); i++) {
                         texts.add(rs.getString(i + 1));
                     }
-                    found.add(
-                            renderer.render(table.schema(), table.table(), decode(key, texts))
-                                    .id());
+                    found.add(renderer.render(table.schema(), table.table(), decode(names, texts)));
                 }
             }
         }

@@ -93,9 +93,13 @@ public final class VectorStores {
 
     /** Dead letters go to PostgreSQL: the pgvector database, or the source's for Qdrant. */
     public static Sink<DeadLetter> deadLetters(JobConfig c) {
-        String dsn =
-                c.sink().type() == JobConfig.SinkType.PGVECTOR ? c.sink().dsn() : c.source().dsn();
-        return new DeadLetterSink(PgConnectionConfig.parse(dsn), c.deadLetterTable());
+        return new DeadLetterSink(deadLetterDatabase(c), c.deadLetterTable());
+    }
+
+    /** Where the job's dead letters are: the pgvector database, or the source's for Qdrant. */
+    public static PgConnectionConfig deadLetterDatabase(JobConfig c) {
+        return PgConnectionConfig.parse(
+                c.sink().type() == JobConfig.SinkType.PGVECTOR ? c.sink().dsn() : c.source().dsn());
     }
 
     /** The pgvector writer's configuration of a pgvector job. */

@@ -133,7 +133,7 @@ class PgstreamCliTest {
         assertThat(run()).isEqualTo(1);
         assertThat(err())
                 .startsWith(
-                        "pgstream: error: missing command: setup, status, teardown, tail, sync, search, reconcile, demo or sql");
+                        "pgstream: error: missing command: setup, status, teardown, tail, sync, search, reconcile, dead-letters, demo or sql");
     }
 
     @Test
