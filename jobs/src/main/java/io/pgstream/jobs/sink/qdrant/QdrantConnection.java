@@ -30,8 +30,11 @@ public final class QdrantConnection implements AutoCloseable {
 
     public QdrantConnection(QdrantSinkConfig config) {
         this.config = config;
+        // No client-side version check: it is a health call made in build() without a deadline,
+        // so a server that accepts the connection but never answers would hang the constructor
+        // (and sync's start-up check); checkReachable() asks with the configured timeout instead.
         QdrantGrpcClient.Builder builder =
-                QdrantGrpcClient.newBuilder(config.host(), config.port(), config.tls())
+                QdrantGrpcClient.newBuilder(config.host(), config.port(), config.tls(), false)
                         .withTimeout(config.timeout());
         String key = config.resolveApiKey();
         if (key != null) {
