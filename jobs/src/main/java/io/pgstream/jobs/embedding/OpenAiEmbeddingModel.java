@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every request, retries included, first takes a permit from the {@link RequestBudget} the
  * client was created with (the job's shared rate limit; see {@code docs/embedding.md}) and returns
  * it with the response's {@code usage.total_tokens}.
+ *
+ * <p>It is over 300 lines because the retry loop and the one-shot {@link #check()} share the
+ * classification of every answer (key rejected, refused, busy, unreachable) and its messages; the
+ * wire format is in {@link OpenAiEmbeddingsCodec}.
  */
 public final class OpenAiEmbeddingModel implements EmbeddingModel {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiEmbeddingModel.class);
