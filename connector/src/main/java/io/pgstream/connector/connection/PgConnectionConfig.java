@@ -22,6 +22,9 @@ import java.util.Properties;
  * #redacted()} never contain it, and the JDBC URL built by {@link #jdbcUrl()} carries no
  * credentials (they travel in {@link #jdbcProperties()}), so a driver error quoting the URL cannot
  * leak them either.
+ *
+ * <p>It is over 300 lines because it parses both URL forms with their parameters and keeps the
+ * password out of everything printable, in one immutable value.
  */
 public final class PgConnectionConfig implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -27,6 +27,9 @@ import java.util.Set;
  * overwrite real data downstream.
  *
  * <p>Instances are immutable; build them with {@link #builder(Operation)}.
+ *
+ * <p>It is over 300 lines because it is a value class with a builder, accessors and equality for
+ * every field; it holds no other logic.
  */
 public final class ChangeEvent implements Serializable {
     private static final long serialVersionUID = 1L;

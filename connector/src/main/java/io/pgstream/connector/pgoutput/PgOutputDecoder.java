@@ -22,8 +22,6 @@ import io.pgstream.connector.pgoutput.PgOutputMessage.Truncate;
 import io.pgstream.connector.pgoutput.PgOutputMessage.Type;
 import io.pgstream.connector.pgoutput.PgOutputMessage.Update;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,11 +37,12 @@ import java.util.Locale;
  * <p>Tuples are decoded zero-copy (see {@link TupleData}): the input buffer's backing array must
  * not be reused while the returned message is alive. pgjdbc's replication stream hands out a new
  * array per message, which satisfies this.
+ *
+ * <p>It is over 300 lines because it holds one parse method per message type of protocols 1 to 4,
+ * kept together so the type switch and the protocol checks read as one table; the field reads are
+ * in {@link PgOutputReader}.
  */
 public final class PgOutputDecoder {
-
-    /** Microseconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01 (UTC). */
-    private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
     private final int protocolVersion;
     private boolean inStreamBlock;
@@ -88,7 +87,7 @@ public final class PgOutputDecoder {
             start = 0;
             end = array.length;
         }
-        Reader in = new Reader(array, start, end);
+        PgOutputReader in = new PgOutputReader(array, start, end);
         byte type = in.byte1();
         try {
             return decode(type, in);
@@ -108,7 +107,7 @@ public final class PgOutputDecoder {
         }
     }
 
-    private PgOutputMessage decode(byte type, Reader in) {
+    private PgOutputMessage decode(byte type, PgOutputReader in) {
         switch (type) {
             case 'B':
                 return new Begin(in.lsn(), in.timestamp(), in.uint32());
@@ -194,11 +193,11 @@ public final class PgOutputDecoder {
     }
 
     /** The transaction id that protocol 2+ puts first in messages of a streamed block. */
-    private long streamXid(Reader in) {
+    private long streamXid(PgOutputReader in) {
         return inStreamBlock && protocolVersion >= 2 ? in.uint32() : 0L;
     }
 
-    private Relation relation(Reader in) {
+    private Relation relation(PgOutputReader in) {
         long xid = streamXid(in);
         int relationId = in.int32();
         String namespace = in.string();
@@ -214,14 +213,14 @@ public final class PgOutputDecoder {
                 xid, relationId, namespace, name, replicaIdentity, List.copyOf(columns));
     }
 
-    private Insert insert(Reader in) {
+    private Insert insert(PgOutputReader in) {
         long xid = streamXid(in);
         int relationId = in.int32();
         in.expect('N', "new tuple");
         return new Insert(xid, relationId, tuple(in));
     }
 
-    private Update update(Reader in) {
+    private Update update(PgOutputReader in) {
         long xid = streamXid(in);
         int relationId = in.int32();
         byte marker = in.byte1();
@@ -240,7 +239,7 @@ public final class PgOutputDecoder {
         return new Update(xid, relationId, oldKind, oldTuple, tuple(in));
     }
 
-    private Delete delete(Reader in) {
+    private Delete delete(PgOutputReader in) {
         long xid = streamXid(in);
         int relationId = in.int32();
         byte marker = in.byte1();
@@ -252,7 +251,7 @@ public final class PgOutputDecoder {
         return new Delete(xid, relationId, (char) marker, tuple(in));
     }
 
-    private Truncate truncate(Reader in) {
+    private Truncate truncate(PgOutputReader in) {
         long xid = streamXid(in);
         int count = in.int32();
         int options = in.byte1();
@@ -263,7 +262,7 @@ public final class PgOutputDecoder {
         return new Truncate(xid, (options & 1) != 0, (options & 2) != 0, relationIds);
     }
 
-    private LogicalDecodingMessage logicalMessage(Reader in) {
+    private LogicalDecodingMessage logicalMessage(PgOutputReader in) {
         long xid = streamXid(in);
         boolean transactional = (in.byte1() & 1) != 0;
         Lsn lsn = in.lsn();
@@ -272,7 +271,7 @@ public final class PgOutputDecoder {
         return new LogicalDecodingMessage(xid, transactional, lsn, prefix, in.bytes(length));
     }
 
-    private StreamAbort streamAbort(Reader in) {
+    private StreamAbort streamAbort(PgOutputReader in) {
         long xid = in.uint32();
         long subXid = in.uint32();
         // Protocol 4 with streaming = parallel appends the abort LSN and time; the message length
@@ -283,7 +282,7 @@ public final class PgOutputDecoder {
         return new StreamAbort(xid, subXid, null, null);
     }
 
-    private static TupleData tuple(Reader in) {
+    private static TupleData tuple(PgOutputReader in) {
         int count = in.int16();
         byte[] kinds = new byte[count];
         int[] offsets = new int[count];
@@ -311,128 +310,12 @@ public final class PgOutputDecoder {
                                     + count);
             }
         }
-        return new TupleData(in.array, kinds, offsets, lengths);
-    }
-
-    static Instant toInstant(long pgMicros) {
-        long seconds = Math.floorDiv(pgMicros, 1_000_000L);
-        long micros = Math.floorMod(pgMicros, 1_000_000L);
-        return Instant.ofEpochSecond(PG_EPOCH_SECONDS + seconds, micros * 1_000L);
+        return new TupleData(in.array(), kinds, offsets, lengths);
     }
 
     private static String printable(byte b) {
         return b >= 0x20 && b < 0x7f
                 ? String.valueOf((char) b)
                 : "\\x" + Integer.toHexString(b & 0xff);
-    }
-
-    /** Big-endian reads over a slice of an array; bounds errors surface as truncation. */
-    private static final class Reader {
-        final byte[] array;
-        int pos;
-        final int end;
-
-        Reader(byte[] array, int start, int end) {
-            this.array = array;
-            this.pos = start;
-            this.end = end;
-        }
-
-        int remaining() {
-            return end - pos;
-        }
-
-        private void need(int n) {
-            if (n < 0 || end - pos < n) {
-                throw new IndexOutOfBoundsException(
-                        "need " + n + " bytes, " + (end - pos) + " remain");
-            }
-        }
-
-        byte byte1() {
-            need(1);
-            return array[pos++];
-        }
-
-        int int16() {
-            need(2);
-            int v = ((array[pos] & 0xff) << 8) | (array[pos + 1] & 0xff);
-            pos += 2;
-            return v;
-        }
-
-        int int32() {
-            need(4);
-            int v =
-                    ((array[pos] & 0xff) << 24)
-                            | ((array[pos + 1] & 0xff) << 16)
-                            | ((array[pos + 2] & 0xff) << 8)
-                            | (array[pos + 3] & 0xff);
-            pos += 4;
-            return v;
-        }
-
-        long uint32() {
-            return int32() & 0xffffffffL;
-        }
-
-        long int64() {
-            need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (array[pos + i] & 0xff);
-            }
-            pos += 8;
-            return v;
-        }
-
-        Lsn lsn() {
-            return new Lsn(int64());
-        }
-
-        Instant timestamp() {
-            return toInstant(int64());
-        }
-
-        String string() {
-            int zero = pos;
-            while (zero < end && array[zero] != 0) {
-                zero++;
-            }
-            if (zero == end) {
-                throw new IndexOutOfBoundsException("unterminated string");
-            }
-            String s = new String(array, pos, zero - pos, StandardCharsets.UTF_8);
-            pos = zero + 1;
-            return s;
-        }
-
-        int skip(int n) {
-            need(n);
-            int at = pos;
-            pos += n;
-            return at;
-        }
-
-        byte[] bytes(int n) {
-            need(n);
-            byte[] b = new byte[n];
-            System.arraycopy(array, pos, b, 0, n);
-            pos += n;
-            return b;
-        }
-
-        void expect(char marker, String what) {
-            byte b = byte1();
-            if (b != marker) {
-                throw new PgOutputException(
-                        "Expected '"
-                                + marker
-                                + "' ("
-                                + what
-                                + "), found byte 0x"
-                                + Integer.toHexString(b & 0xff));
-            }
-        }
     }
 }

@@ -8,6 +8,9 @@ import java.util.stream.Collectors;
  * The wording of every setup problem: what is wrong, then how to fix it, with the statement to run
  * where there is one. Kept apart from the checks so the messages read consistently and tests can
  * pin them down.
+ *
+ * <p>It is over 300 lines because it holds one factory per setup problem, each naming its fix, on
+ * purpose: every setup message a person reads is in one place.
  */
 final class SetupProblems {
     private SetupProblems() {}

@@ -28,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The publication is created before the slot on purpose: pgoutput looks the publication up as of
  * each change's position in the WAL, so a slot older than its publication fails to decode the
  * changes in between.
+ *
+ * <p>It is over 300 lines because setup (check everything, then create), the in-use check with its
+ * grace period and a forced teardown (terminate, wait for the release) are each an ordered sequence
+ * of queries with problems of its own to report.
  */
 public final class SlotManager {
 

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * reader reads {@code L}, then the set of running transactions, and waits until all of those have
  * ended before it opens the chunk's snapshot. That usually takes one transaction's duration; a
  * write transaction left open blocks the chunk, and the reader says which one every 30 seconds.
+ *
+ * <p>It is over 300 lines because reading one chunk (low watermark, wait for running transactions,
+ * binary COPY, row decoding) is one sequence on one connection and its session settings; splitting
+ * it would pass that connection around.
  */
 public final class ChunkReader implements AutoCloseable {
 

@@ -1,23 +1,9 @@
 package io.pgstream.connector.table;
 
-import io.pgstream.connector.event.NumericSpecial;
-import io.pgstream.connector.event.PgInterval;
-import io.pgstream.connector.event.PgJson;
-import io.pgstream.connector.format.PgIntervalText;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
-import org.apache.flink.table.data.DecimalData;
-import org.apache.flink.table.data.GenericArrayData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.CharType;
@@ -31,8 +17,7 @@ import org.apache.flink.table.types.logical.VarCharType;
 
 /**
  * PostgreSQL column types to Flink SQL types: which declared type can hold a column (checked at
- * planning time), which type to suggest, and the converter from the decoder's Java value to Flink's
- * internal data.
+ * planning time), which type to suggest, and which of the {@link ValueConverters} reads it.
  *
  * <p>The rule is that a declared type is accepted only when it holds every value the column can
  * have, exactly: {@code numeric(12,2)} fits {@code DECIMAL(12, 2)} or wider, never {@code INT};
@@ -174,7 +159,7 @@ final class PostgresTypeMapper {
         String pg = c.typeName();
         switch (t.getTypeRoot()) {
             case BOOLEAN:
-                return is(c, "bool") ? v -> v : null;
+                return is(c, "bool") ? ValueConverters.identity() : null;
             case SMALLINT:
                 return is(c, "int2") ? v -> ((Number) v).shortValue() : null;
             case INTEGER:
@@ -195,24 +180,22 @@ final class PostgresTypeMapper {
                 return is(c, "bytea")
                                 && t.getTypeRoot() == LogicalTypeRoot.VARBINARY
                                 && ((VarBinaryType) t).getLength() == VarBinaryType.MAX_LENGTH
-                        ? v -> v
+                        ? ValueConverters.identity()
                         : null;
             case DATE:
-                return is(c, "date") ? PostgresTypeMapper::date : null;
+                return is(c, "date") ? ValueConverters::date : null;
             case TIME_WITHOUT_TIME_ZONE:
-                return is(c, "time")
-                        ? v -> (int) (((LocalTime) v).toNanoOfDay() / 1_000_000L)
-                        : null;
+                return is(c, "time") ? ValueConverters::time : null;
             case TIMESTAMP_WITHOUT_TIME_ZONE:
                 return is(c, "timestamp")
                                 && timePrecision(c.typmod()) <= ((TimestampType) t).getPrecision()
-                        ? PostgresTypeMapper::timestamp
+                        ? ValueConverters::timestamp
                         : null;
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                 return is(c, "timestamptz")
                                 && timePrecision(c.typmod())
                                         <= ((LocalZonedTimestampType) t).getPrecision()
-                        ? PostgresTypeMapper::timestampLtz
+                        ? ValueConverters::timestampLtz
                         : null;
             case ARRAY:
                 return array(c, (ArrayType) t);
@@ -246,44 +229,7 @@ final class PostgresTypeMapper {
         if (!fits) {
             return null;
         }
-        String column = c.name();
-        return v -> {
-            if (v instanceof NumericSpecial) {
-                throw new IllegalArgumentException(
-                        "column '"
-                                + column
-                                + "': "
-                                + v
-                                + " cannot be a DECIMAL("
-                                + p
-                                + ", "
-                                + s
-                                + "); declare the column STRING to read NaN and infinities");
-            }
-            BigDecimal value =
-                    v instanceof BigDecimal
-                            ? (BigDecimal) v
-                            : BigDecimal.valueOf(((Number) v).longValue());
-            DecimalData d = null;
-            try {
-                d = DecimalData.fromBigDecimal(value.setScale(s, RoundingMode.UNNECESSARY), p, s);
-            } catch (ArithmeticException e) {
-                // more fractional digits than the scale: reported below
-            }
-            if (d == null) {
-                throw new IllegalArgumentException(
-                        "column '"
-                                + column
-                                + "': value "
-                                + value.toPlainString()
-                                + " does not fit DECIMAL("
-                                + p
-                                + ", "
-                                + s
-                                + ") exactly; declare a wider DECIMAL or STRING");
-            }
-            return d;
-        };
+        return ValueConverters.decimal(c.name(), p, s);
     }
 
     private static ValueConverter string(PgColumn c, LogicalType t) {
@@ -304,24 +250,7 @@ final class PostgresTypeMapper {
                 return null;
             }
         }
-        return v -> StringData.fromString(text(v));
-    }
-
-    /** The value's text: PostgreSQL's own form, ISO-8601 for {@code timetz}. */
-    static String text(Object v) {
-        if (v instanceof String) {
-            return (String) v;
-        }
-        if (v instanceof PgJson) {
-            return ((PgJson) v).json();
-        }
-        if (v instanceof BigDecimal) {
-            return ((BigDecimal) v).toPlainString();
-        }
-        if (v instanceof PgInterval) {
-            return PgIntervalText.format((PgInterval) v);
-        }
-        return String.valueOf(v);
+        return ValueConverters.string();
     }
 
     private static ValueConverter array(PgColumn c, ArrayType t) {
@@ -329,7 +258,7 @@ final class PostgresTypeMapper {
         if (!c.isArray()) {
             if (c.typeName().equals("vector")
                     && elementType.getTypeRoot() == LogicalTypeRoot.FLOAT) {
-                return v -> new GenericArrayData((float[]) v);
+                return ValueConverters.vector();
             }
             return null;
         }
@@ -342,60 +271,7 @@ final class PostgresTypeMapper {
         if (elements == null) {
             return null;
         }
-        String column = c.name();
-        return v -> {
-            if (!(v instanceof List)) {
-                throw new IllegalArgumentException(
-                        "column '"
-                                + column
-                                + "': a multi-dimensional array ("
-                                + v
-                                + ") cannot be read as a one-dimensional ARRAY; store"
-                                + " one-dimensional arrays or read the column elsewhere");
-            }
-            List<?> list = (List<?>) v;
-            Object[] out = new Object[list.size()];
-            for (int i = 0; i < out.length; i++) {
-                Object e = list.get(i);
-                out[i] = e == null ? null : elements.toInternal(e);
-            }
-            return new GenericArrayData(out);
-        };
-    }
-
-    private static Object date(Object v) {
-        LocalDate d = (LocalDate) v;
-        if (d.equals(LocalDate.MAX) || d.equals(LocalDate.MIN)) {
-            throw new IllegalArgumentException(
-                    "date " + (d.equals(LocalDate.MAX) ? "infinity" : "-infinity") + notFlink());
-        }
-        return (int) d.toEpochDay();
-    }
-
-    private static Object timestamp(Object v) {
-        LocalDateTime t = (LocalDateTime) v;
-        if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) {
-            throw new IllegalArgumentException(
-                    "timestamp "
-                            + (t.equals(LocalDateTime.MAX) ? "infinity" : "-infinity")
-                            + notFlink());
-        }
-        return TimestampData.fromLocalDateTime(t);
-    }
-
-    private static Object timestampLtz(Object v) {
-        Instant t = (Instant) v;
-        if (t.equals(Instant.MAX) || t.equals(Instant.MIN)) {
-            throw new IllegalArgumentException(
-                    "timestamptz "
-                            + (t.equals(Instant.MAX) ? "infinity" : "-infinity")
-                            + notFlink());
-        }
-        return TimestampData.fromInstant(t);
-    }
-
-    private static String notFlink() {
-        return " has no Flink SQL value; filter it out in PostgreSQL or avoid storing it";
+        return ValueConverters.array(c.name(), elements);
     }
 
     /** {@code numeric(p,s)}: p from the modifier. */

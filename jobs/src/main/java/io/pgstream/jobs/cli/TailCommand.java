@@ -45,6 +45,10 @@ import picocli.CommandLine.Spec;
  * the next {@code tail}. When {@code --max-events} cuts a run short, changes that the last
  * checkpoint covered beyond the ones printed count as read: give {@code tail} its own slot (default
  * {@code pgstream_tail}) rather than a production job's.
+ *
+ * <p>It is over 300 lines because it is a small program of its own: its options, the mini-cluster
+ * job, the snapshot progress line on a terminal, and waiting for the slot to acknowledge what was
+ * printed.
  */
 @Command(
         name = "tail",

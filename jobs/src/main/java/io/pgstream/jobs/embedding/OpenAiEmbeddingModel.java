@@ -1,9 +1,5 @@
 package io.pgstream.jobs.embedding;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgstream.jobs.embedding.budget.RequestBudget;
 import io.pgstream.jobs.endpoint.NetworkFailure;
 import java.io.IOException;
@@ -14,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -33,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * row is dropped). A 401 or 403 (the key) fails the task at once. Any other 4xx is the input's
  * fault and is thrown at once as a {@link PermanentEmbeddingException} (the row becomes a dead
  * letter). A response with the wrong number of vectors or the wrong vector length is an error that
- * says so. A failure to reach the endpoint is an {@link EndpointUnavailableException} whose message
- * names the URL and the cause (connection refused, timed out, TLS); {@link #check()} tries the
- * endpoint once before a job starts.
+ * says so (see {@link OpenAiEmbeddingsCodec}, which builds requests and reads answers). A failure
+ * to reach the endpoint is an {@link EndpointUnavailableException} whose message names the URL and
+ * the cause (connection refused, timed out, TLS); {@link #check()} tries the endpoint once before a
+ * job starts.
  *
  * <p>At most {@link OpenAiConfig#maxConcurrentRequests()} requests are open at once per instance (a
  * semaphore held only while a request is on the wire, not during backoff). The API key is read from
@@ -45,17 +40,19 @@ import org.slf4j.LoggerFactory;
  * <p>Every request, retries included, first takes a permit from the {@link RequestBudget} the
  * client was created with (the job's shared rate limit; see {@code docs/embedding.md}) and returns
  * it with the response's {@code usage.total_tokens}.
+ *
+ * <p>It is over 300 lines because the retry loop and the one-shot {@link #check()} share the
+ * classification of every answer (key rejected, refused, busy, unreachable) and its messages; the
+ * wire format is in {@link OpenAiEmbeddingsCodec}.
  */
 public final class OpenAiEmbeddingModel implements EmbeddingModel {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiEmbeddingModel.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY_IN_MESSAGE = 300;
 
     /** The text {@link #check()} embeds. */
     public static final String CHECK_TEXT = "pgstream";
 
     private final OpenAiConfig config;
-    private final String apiKey;
+    private final OpenAiEmbeddingsCodec codec;
     private final HttpClient http;
     private final Semaphore permits;
     private final RetryBackoff backoff;
@@ -63,7 +60,7 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
 
     private OpenAiEmbeddingModel(OpenAiConfig config, String apiKey, RequestBudget budget) {
         this.config = config;
-        this.apiKey = apiKey;
+        this.codec = new OpenAiEmbeddingsCodec(config, apiKey);
         this.budget = budget;
         this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
         this.permits = new Semaphore(config.maxConcurrentRequests(), true);
@@ -144,7 +141,7 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         if (texts.isEmpty()) {
             return List.of();
         }
-        HttpRequest built = request(texts);
+        HttpRequest built = codec.request(texts);
         String lastProblem = null;
         for (int attempt = 1; ; attempt++) {
             Optional<Duration> retryAfter = Optional.empty();
@@ -160,14 +157,13 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                 }
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    JsonNode root = readTree(response.body());
-                    permit.answered(
-                            status,
-                            root == null ? -1 : root.path("usage").path("total_tokens").asLong(-1));
-                    return parse(root, response.body(), texts.size());
+                    OpenAiEmbeddingsCodec.Answer answer =
+                            OpenAiEmbeddingsCodec.read(response.body());
+                    permit.answered(status, answer.totalTokens());
+                    return codec.vectors(answer, texts.size());
                 }
                 permit.answered(status, -1);
-                lastProblem = "HTTP " + status + ": " + excerpt(response.body());
+                lastProblem = "HTTP " + status + ": " + codec.excerpt(response.body());
                 if (status == 401 || status == 403) {
                     throw keyRejected(status);
                 }
@@ -229,7 +225,7 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
     public Optional<String> check() throws EmbeddingException {
         HttpResponse<String> response;
         try {
-            response = send(request(List.of(CHECK_TEXT)));
+            response = send(codec.request(List.of(CHECK_TEXT)));
         } catch (IOException e) {
             NetworkFailure network = NetworkFailure.of(e).orElse(null);
             String problem = describe(e, network);
@@ -243,10 +239,10 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
-            parse(readTree(response.body()), response.body(), 1);
+            codec.vectors(OpenAiEmbeddingsCodec.read(response.body()), 1);
             return Optional.empty();
         }
-        String problem = "HTTP " + status + ": " + excerpt(response.body());
+        String problem = "HTTP " + status + ": " + codec.excerpt(response.body());
         if (status == 401 || status == 403) {
             throw keyRejected(status);
         }
@@ -266,18 +262,6 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
                         + status,
                 config.embeddingsUri(),
                 status);
-    }
-
-    private HttpRequest request(List<String> texts) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(config.embeddingsUri())
-                        .timeout(config.requestTimeout())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(texts)));
-        if (apiKey != null) {
-            request.header("Authorization", "Bearer " + apiKey);
-        }
-        return request.build();
     }
 
     private RequestBudget.Permit permit(List<String> texts) throws EmbeddingException {
@@ -346,86 +330,5 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
 
     private static boolean retryable(int status) {
         return status == 408 || status == 429 || status >= 500;
-    }
-
-    private byte[] requestBody(List<String> texts) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("model", config.model());
-        ArrayNode input = root.putArray("input");
-        texts.forEach(input::add);
-        if (config.sendDimensions()) {
-            root.put("dimensions", config.dimensions());
-        }
-        root.put("encoding_format", "float");
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a JSON request", e);
-        }
-    }
-
-    /** The parsed body; null when it is not JSON. */
-    private static JsonNode readTree(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private List<float[]> parse(JsonNode root, String body, int expected)
-            throws EmbeddingException {
-        if (root == null) {
-            throw new EmbeddingException(
-                    config.embeddingsUri() + " answered with invalid JSON: " + excerpt(body));
-        }
-        JsonNode data = root.path("data");
-        if (!data.isArray() || data.size() != expected) {
-            throw new EmbeddingException(
-                    config.embeddingsUri()
-                            + " returned "
-                            + (data.isArray() ? data.size() + " embeddings" : "no 'data' array")
-                            + " for "
-                            + expected
-                            + " inputs; is it an OpenAI-compatible /embeddings endpoint?");
-        }
-        float[][] vectors = new float[expected][];
-        for (int i = 0; i < expected; i++) {
-            JsonNode item = data.get(i);
-            int index = item.path("index").asInt(i);
-            JsonNode values = item.path("embedding");
-            if (index < 0 || index >= expected || vectors[index] != null) {
-                throw new EmbeddingException(
-                        config.embeddingsUri() + " returned a bad or repeated index " + index);
-            }
-            if (!values.isArray() || values.size() != config.dimensions()) {
-                throw new EmbeddingException(
-                        config.embeddingsUri()
-                                + " returned a vector of "
-                                + (values.isArray() ? values.size() : 0)
-                                + " dimensions for model "
-                                + config.model()
-                                + ", configured: "
-                                + config.dimensions()
-                                + "; set the dimensions to the model's vector length");
-            }
-            float[] vector = new float[values.size()];
-            for (int d = 0; d < vector.length; d++) {
-                vector[d] = (float) values.get(d).asDouble();
-            }
-            vectors[index] = vector;
-        }
-        return new ArrayList<>(Arrays.asList(vectors));
-    }
-
-    /** A short piece of a response body for messages, with the key masked should it echo it. */
-    private String excerpt(String body) {
-        String text = body == null ? "" : body.strip();
-        if (apiKey != null && !apiKey.isEmpty()) {
-            text = text.replace(apiKey, "***");
-        }
-        return text.length() > MAX_BODY_IN_MESSAGE
-                ? text.substring(0, MAX_BODY_IN_MESSAGE) + "…"
-                : text;
     }
 }

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * (added to the configuration since the savepoint) and plans their chunks. Readers hold restored
  * stream splits until {@link StreamReleasedEvent}, which goes out once every chunk is read and a
  * checkpoint covers them: the same order as a fresh start, so the same guarantee.
+ *
+ * <p>It is over 300 lines because fresh start, restore, chunk requests and the stream release are
+ * one state machine over the same pending and assigned splits.
  */
 public final class PostgresSourceEnumerator
         implements SplitEnumerator<PostgresSplit, PostgresEnumeratorState> {
