@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
@@ -85,7 +86,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     private transient ValueState<Tuple2<String, Long>> hashes;
     private transient ListState<Tuple2<String, Long>> truncatesState;
-    private transient Map<String, Long> truncatedAt;
+    private transient Map<String, Lsn> truncatedAt;
 
     private transient ListState<RoutedChange> heldState;
     private transient List<RoutedChange> restoredHeld;
@@ -159,7 +160,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                         .getUnionListState(new ListStateDescriptor<>("truncated-at", entryType));
         truncatedAt = new HashMap<>();
         for (Tuple2<String, Long> t : truncatesState.get()) {
-            truncatedAt.merge(t.f0, t.f1, Math::max);
+            truncatedAt.merge(t.f0, new Lsn(t.f1), Lsn::max);
         }
         // Union, filtered by key group: after rescaling each held change goes to the subtask
         // owning its key, in the order its old subtask held it.
@@ -276,7 +277,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         String hash = ContentHash.of(text);
         Tuple2<String, Long> known = knownHash(key);
         boolean truncated = truncatedAt.containsKey(change.sourceTable());
-        if (known != null && known.f1 < truncatedAt.getOrDefault(change.sourceTable(), -1L)) {
+        Lsn truncate = truncatedAt.get(change.sourceTable());
+        if (known != null && truncate != null && truncate.isAfter(new Lsn(known.f1))) {
             known = null; // written before the table was truncated: gone
         }
         if (known != null && hash.equals(known.f0)) {
@@ -357,7 +359,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     private void onTruncate(DocumentChange change) throws Exception {
         drainAll();
-        truncatedAt.merge(change.sourceTable(), change.lsn(), Math::max);
+        truncatedAt.merge(change.sourceTable(), change.lsn(), Lsn::max);
         output.collect(
                 new StreamRecord<>(
                         VectorWrite.truncate(
@@ -453,7 +455,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<Tuple2<String, Long>> entries = new ArrayList<>();
-        truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn)));
+        truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn.value())));
         truncatesState.update(entries);
         List<RoutedChange> held = new ArrayList<>(queue.size());
         for (PendingWrite write : queue) {
@@ -522,7 +524,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
 
     /** A refused row has no vectors for its text: the next upsert must embed again. */
     private void forgetHash(PendingWrite write) {
-        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn());
+        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn().value());
         if (Objects.equals(staged.get(write.key), write.hashAfter)) {
             staged.put(write.key, tombstone);
         }
@@ -538,8 +540,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         return entry != null ? entry : hashes.value();
     }
 
-    private Tuple2<String, Long> stage(String key, String hash, long lsn) {
-        Tuple2<String, Long> entry = Tuple2.of(hash, lsn);
+    private Tuple2<String, Long> stage(String key, String hash, Lsn lsn) {
+        Tuple2<String, Long> entry = Tuple2.of(hash, lsn.value());
         staged.put(key, entry);
         return entry;
     }

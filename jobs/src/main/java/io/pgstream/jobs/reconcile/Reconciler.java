@@ -1,6 +1,7 @@
 package io.pgstream.jobs.reconcile;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.jobs.document.DocumentMapper;
 import io.pgstream.jobs.document.TextTemplate;
@@ -121,7 +122,7 @@ public final class Reconciler {
         VectorIndex.Scan scan = index.scan(rows.name(), pageSize);
         for (List<StoredChunk> page = scan.next(); !page.isEmpty(); page = scan.next()) {
             report.vectors += page.size();
-            long lsn = SourceTable.currentLsn(c);
+            Lsn lsn = SourceTable.currentLsn(c);
             Set<String> ids = new LinkedHashSet<>();
             page.forEach(s -> ids.add(s.id()));
             PageComparison.OrphanVerdict v =
@@ -151,7 +152,7 @@ public final class Reconciler {
         if (written.isEmpty()) {
             return;
         }
-        long lsn = SourceTable.currentLsn(c);
+        Lsn lsn = SourceTable.currentLsn(c);
         Set<String> ids = new LinkedHashSet<>();
         written.forEach(r -> ids.add(r.id()));
         ids.removeAll(rows.presentIds(ids));
@@ -168,7 +169,7 @@ public final class Reconciler {
             boolean indexExists)
             throws IOException, SQLException {
         while (true) {
-            long lsn = SourceTable.currentLsn(c);
+            Lsn lsn = SourceTable.currentLsn(c);
             List<RowExpectation> page = rows.nextPage();
             if (page.isEmpty()) {
                 break;

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.embedding.EmbeddingException;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.embedding.PermanentEmbeddingException;
@@ -43,7 +44,7 @@ final class RepairWriter implements AutoCloseable {
      *
      * @return how many rows of {@code embed} the model refused (left unwritten)
      */
-    int repair(String sourceTable, List<RowExpectation> embed, Collection<String> delete, long lsn)
+    int repair(String sourceTable, List<RowExpectation> embed, Collection<String> delete, Lsn lsn)
             throws IOException {
         List<VectorWrite> writes = new ArrayList<>();
         Instant now = Instant.now();

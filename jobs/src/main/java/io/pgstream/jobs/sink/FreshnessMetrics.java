@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink;
 
+import io.pgstream.connector.event.Lsn;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -32,13 +33,13 @@ public final class FreshnessMetrics {
     private final Counter applied;
     private final MetricGroup group;
     private final Map<String, Counter> snapshotRows = new HashMap<>();
-    private volatile long lastLsn;
+    private volatile Lsn lastLsn = Lsn.INVALID;
     private volatile long lastTime;
 
     FreshnessMetrics(MetricGroup group) {
         this.group = group;
         group.histogram(COMMIT_TO_WRITTEN, commitToWritten);
-        group.gauge(LAST_LSN, (Gauge<Long>) () -> lastLsn);
+        group.gauge(LAST_LSN, (Gauge<Long>) () -> lastLsn.value());
         group.gauge(LAST_TIME, (Gauge<Long>) () -> lastTime);
         group.histogram(COMMIT_TO_WRITTEN_LAST_MINUTE, lastMinute);
         applied = group.counter(WRITES);
@@ -59,7 +60,7 @@ public final class FreshnessMetrics {
                                 t -> group.addGroup("table", t).counter(SNAPSHOT_ROWS_WRITTEN))
                         .inc();
             }
-            lastLsn = Math.max(lastLsn, w.lsn());
+            lastLsn = Lsn.max(lastLsn, w.lsn());
             applied.inc();
         }
     }
@@ -68,7 +69,7 @@ public final class FreshnessMetrics {
         return commitToWritten;
     }
 
-    public long lastWrittenCommitLsn() {
+    public Lsn lastWrittenCommitLsn() {
         return lastLsn;
     }
 
