@@ -324,6 +324,29 @@ class EmbeddingOperatorTest {
         assertThat(model.texts()).containsExactly("m text", "j text", "kept", "m text");
     }
 
+    /**
+     * LSNs are unsigned: a truncate above the sign bit is newer than a hash stored at a small LSN,
+     * so the row must be embedded again (a signed comparison would skip it as metadata-only and
+     * leave the row without vectors).
+     */
+    @Test
+    void aTruncateAboveTheSignBitForgetsOlderHashes() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("truncate-high", 0);
+        EmbeddingOperator op = operator("truncate-high", null, config(4, 2, 100));
+        harness = open(op);
+        long high = 0x8000_0000_0000_0000L;
+
+        process(up("k", "kept", 100));
+        harness.endInput();
+        process(truncate(high));
+        process(up("k", "kept", high + 1));
+        harness.endInput();
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly(
+                        "UPSERT k kept 100", "TRUNCATE " + high, "UPSERT k kept " + (high + 1));
+        assertThat(model.texts()).containsExactly("kept", "kept");
+    }
+
     // ---- failures ----
 
     @Test
