@@ -14,11 +14,12 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * time from a change's commit in PostgreSQL to the flush that made it durable in the store, the
  * same over the last minute ({@code commitToWrittenMillisLastMinute}, a {@link
  * SlidingWindowHistogram}), the gauges {@code lastWrittenCommitLsn} and {@code
- * lastWrittenCommitTime} (epoch millis) of the newest write flushed, and the counter {@code
- * writesApplied} of writes flushed (all kinds). Writes without a commit time are the snapshot's
- * (its rows were read, not committed): they are counted but not timed, and also counted per source
- * table as {@code snapshotRowsWritten} in a {@code table} sub-group, which is what the status
- * line's backfill percentage counts. Updated on the task thread only.
+ * lastWrittenCommitTime} (epoch millis) of the newest write flushed (newest in unsigned LSN order;
+ * the LSN gauge reports its 64 bits as a {@code long}), and the counter {@code writesApplied} of
+ * writes flushed (all kinds). Writes without a commit time are the snapshot's (its rows were read,
+ * not committed): they are counted but not timed, and also counted per source table as {@code
+ * snapshotRowsWritten} in a {@code table} sub-group, which is what the status line's backfill
+ * percentage counts. Updated on the task thread only.
  */
 public final class FreshnessMetrics {
     public static final String COMMIT_TO_WRITTEN = "commitToWrittenMillis";
