@@ -1,5 +1,6 @@
 package io.pgstream.bench.embedding;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.embedding.EmbeddingOperatorConfig;
@@ -136,7 +137,7 @@ public final class EmbeddingBench {
                             Integer.toString(i),
                             corpus.get(i),
                             "{}",
-                            i + 1,
+                            new Lsn(i + 1),
                             Instant.EPOCH));
         }
         StreamExecutionEnvironment env = env();

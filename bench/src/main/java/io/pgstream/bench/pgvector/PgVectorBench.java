@@ -1,6 +1,7 @@
 package io.pgstream.bench.pgvector;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.pgvector.CopyText;
 import io.pgstream.jobs.sink.pgvector.PgVectorApplier;
@@ -138,7 +139,7 @@ public final class PgVectorBench {
                             List.of(new VectorWrite.Chunk(0, text + text, v)),
                             Integer.toHexString(text.hashCode()),
                             "{\"author\":\"a" + (i % 100) + "\",\"rank\":" + i + "}",
-                            firstLsn + i,
+                            new Lsn(firstLsn + i),
                             now));
         }
         return writes;
@@ -221,7 +222,7 @@ public final class PgVectorBench {
                             ch.content(),
                             w.metadataJson(),
                             w.contentHash(),
-                            Long.toString(w.lsn()),
+                            Long.toString(w.lsn().value()),
                             w.updatedAt().toString());
                 }
                 c.unwrap(PGConnection.class)

@@ -5,8 +5,10 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Where a replication split starts reading: at the slot's own confirmed position, or just after a
- * given commit LSN.
+ * Where one replication split starts reading: at the slot's own confirmed position, or just after a
+ * given commit LSN. Not a startup mode: the enumerator ({@code ReplicationDiscovery}) derives it
+ * from the job's {@link StartupMode} when it creates the split, the split carries it ({@code
+ * PostgresSplit}, serialized by {@code PostgresSplitSerializer}), and the split reader reads it.
  *
  * <p>A value type instead of a sentinel number, so "from the slot" can never be confused with a
  * real position. {@link #afterCommit(Lsn)} is also what a restored split carries: the reader skips

@@ -1,7 +1,14 @@
 package io.pgstream.connector.source;
 
 /**
- * Where a fresh job starts reading (a restored job always continues from its checkpoint).
+ * Where a fresh job starts reading (a restored job always continues from its checkpoint): the one
+ * startup type the source itself reads. {@code PostgresSourceBuilder#startupMode} sets it (with
+ * {@code startAtLsn} for {@link #LSN}) and the enumerator ({@code ReplicationDiscovery}) decides
+ * from it which splits to create. The user-facing spellings map onto it in one place each: the
+ * command line and job file's {@code --startup-mode} / {@code source.startup-mode} through {@code
+ * StartupChoice} (jobs), the SQL option {@code scan.startup.mode} through {@link
+ * io.pgstream.connector.table.PostgresConnectorOptions.ScanStartupMode}. A replication split's own
+ * resume point is a different thing, {@link StartingPosition}.
  *
  * <p>{@link #INITIAL}: every existing row of the published tables as a {@code read} event, read in
  * key-range chunks by all subtasks in parallel, then the slot's changes from the point the slot was

@@ -137,7 +137,12 @@ public final class PostgresConnectorOptions {
                             "When positive, a heartbeat message at this interval keeps an idle"
                                     + " database's slot moving.");
 
-    /** Values of {@link #SCAN_STARTUP_MODE}. */
+    /**
+     * Values of {@link #SCAN_STARTUP_MODE}, spelled as Flink CDC's {@code postgres-cdc} spells them
+     * (a contract of the SQL connector). Only {@code PostgresTableConfig} reads it, and maps it
+     * onto the source's {@link io.pgstream.connector.source.StartupMode} ({@code latest-offset} and
+     * {@code committed-offset} both mean {@code LATEST}: stream from the slot's position).
+     */
     public enum ScanStartupMode {
         INITIAL("initial"),
         SNAPSHOT("snapshot"),

@@ -195,7 +195,8 @@ final class DeadLettersCommand implements Callable<Integer> {
         ChangeEventJson.string(sb, d.sourceTable());
         sb.append(",\"id\":");
         ChangeEventJson.string(sb, d.id());
-        sb.append(",\"lsn\":").append(d.lsn());
+        sb.append(",\"lsn\":");
+        ChangeEventJson.string(sb, d.lsn().toString());
         sb.append(",\"error\":");
         ChangeEventJson.string(sb, d.error());
         sb.append(",\"text\":");

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.document;
 
 import io.pgstream.connector.event.ChangeEvent;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.event.Operation;
 import io.pgstream.connector.event.RowValues;
 import io.pgstream.connector.format.ChangeEventJson;
@@ -55,7 +56,7 @@ public final class DocumentMapper implements Serializable {
         if (key == null) {
             return;
         }
-        long version = event.commitLsn() == null ? 0 : event.commitLsn().value();
+        Lsn version = event.commitLsn() == null ? Lsn.INVALID : event.commitLsn();
         Operation op = event.operation();
         switch (op) {
             case TRUNCATE:

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import io.pgstream.connector.event.Lsn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ final class ContentHashes {
 
     private final ValueState<Tuple2<String, Long>> emitted;
     private final ListState<Tuple2<String, Long>> truncatesState;
-    private final Map<String, Long> truncatedAt = new HashMap<>();
+    private final Map<String, Lsn> truncatedAt = new HashMap<>();
     private final Map<String, Tuple2<String, Long>> staged = new HashMap<>();
 
     private ContentHashes(
@@ -51,7 +52,7 @@ final class ContentHashes {
                                 .getUnionListState(
                                         new ListStateDescriptor<>("truncated-at", entryType)));
         for (Tuple2<String, Long> t : hashes.truncatesState.get()) {
-            hashes.truncatedAt.merge(t.f0, t.f1, Math::max);
+            hashes.truncatedAt.merge(t.f0, new Lsn(t.f1), Lsn::max);
         }
         return hashes;
     }
@@ -65,7 +66,8 @@ final class ContentHashes {
         if (entry == null) {
             entry = emitted.value();
         }
-        if (entry != null && entry.f1 < truncatedAt.getOrDefault(table, -1L)) {
+        Lsn truncate = truncatedAt.get(table);
+        if (entry != null && truncate != null && truncate.isAfter(new Lsn(entry.f1))) {
             return null; // written before the table was truncated: gone
         }
         return entry;
@@ -77,8 +79,8 @@ final class ContentHashes {
     }
 
     /** Stages the hash a held change will write; newer changes of the key see it. */
-    Tuple2<String, Long> stage(String key, String hash, long lsn) {
-        Tuple2<String, Long> entry = Tuple2.of(hash, lsn);
+    Tuple2<String, Long> stage(String key, String hash, Lsn lsn) {
+        Tuple2<String, Long> entry = Tuple2.of(hash, lsn.value());
         staged.put(key, entry);
         return entry;
     }
@@ -88,7 +90,7 @@ final class ContentHashes {
      * write}'s staged entry by a tombstone (unless a newer change staged another one).
      */
     void forget(PendingWrite write) {
-        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn());
+        Tuple2<String, Long> tombstone = Tuple2.of(TOMBSTONE, write.change.lsn().value());
         if (Objects.equals(staged.get(write.key), write.hashAfter)) {
             staged.put(write.key, tombstone);
         }
@@ -106,14 +108,14 @@ final class ContentHashes {
     }
 
     /** Entries of {@code table} written before {@code lsn} count as absent from now on. */
-    void truncate(String table, long lsn) {
-        truncatedAt.merge(table, lsn, Math::max);
+    void truncate(String table, Lsn lsn) {
+        truncatedAt.merge(table, lsn, Lsn::max);
     }
 
     /** Writes the truncate LSNs to operator state (the keyed hashes snapshot themselves). */
     void snapshot() throws Exception {
         List<Tuple2<String, Long>> entries = new ArrayList<>();
-        truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn)));
+        truncatedAt.forEach((table, lsn) -> entries.add(Tuple2.of(table, lsn.value())));
         truncatesState.update(entries);
     }
 }

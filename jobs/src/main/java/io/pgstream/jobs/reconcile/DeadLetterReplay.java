@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.sink.DeadLetterTable;
 import io.pgstream.jobs.templates.JobConfig;
@@ -88,7 +89,7 @@ public final class DeadLetterReplay {
                         ids = letters.ids(table, after, pageSize)) {
                     after = ids.get(ids.size() - 1);
                     rows += ids.size();
-                    long lsn = SourceTable.currentLsn(c);
+                    Lsn lsn = SourceTable.currentLsn(c);
                     List<RowExpectation> current = source.currentRows(ids);
                     Set<String> present = new HashSet<>();
                     current.forEach(r -> present.add(r.id()));

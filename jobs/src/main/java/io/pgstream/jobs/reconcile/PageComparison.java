@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ public final class PageComparison {
      * @param checkLsn the WAL position read before the page was read
      */
     public static List<RowVerdict> compare(
-            List<RowExpectation> rows, Collection<StoredChunk> stored, long checkLsn) {
+            List<RowExpectation> rows, Collection<StoredChunk> stored, Lsn checkLsn) {
         Map<String, List<StoredChunk>> byId = new HashMap<>();
         for (StoredChunk c : stored) {
             byId.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(c);
@@ -64,9 +65,9 @@ public final class PageComparison {
         return verdicts;
     }
 
-    private static Verdict verdict(RowExpectation row, List<StoredChunk> chunks, long checkLsn) {
+    private static Verdict verdict(RowExpectation row, List<StoredChunk> chunks, Lsn checkLsn) {
         for (StoredChunk c : chunks) {
-            if (c.lsn() > checkLsn) {
+            if (c.lsn().isAfter(checkLsn)) {
                 return Verdict.CHANGED_DURING_CHECK;
             }
         }
@@ -97,14 +98,14 @@ public final class PageComparison {
      * @param checkLsn the WAL position read before the table was asked
      */
     public static OrphanVerdict orphans(
-            List<StoredChunk> page, Set<String> presentIds, long checkLsn) {
+            List<StoredChunk> page, Set<String> presentIds, Lsn checkLsn) {
         List<StoredChunk> orphaned = new ArrayList<>();
         int newer = 0;
         for (StoredChunk c : page) {
             if (presentIds.contains(c.id())) {
                 continue;
             }
-            if (c.lsn() > checkLsn) {
+            if (c.lsn().isAfter(checkLsn)) {
                 newer++;
             } else {
                 orphaned.add(c);

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.pgvector.PgVectorApplier;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
@@ -67,7 +68,7 @@ public final class PgVectorIndex implements VectorIndex {
                                     rs.getInt(2),
                                     rs.getString(3),
                                     rs.getString(4),
-                                    rs.getLong(5)));
+                                    new Lsn(rs.getLong(5))));
                 }
             }
         } catch (SQLException e) {
@@ -106,7 +107,7 @@ public final class PgVectorIndex implements VectorIndex {
                                             rs.getInt(2),
                                             null,
                                             null,
-                                            rs.getLong(3)));
+                                            new Lsn(rs.getLong(3))));
                         }
                     }
                 } catch (SQLException e) {

@@ -3,6 +3,7 @@ package io.pgstream.jobs.reconcile;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.PointIdFactory.id;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.qdrant.QdrantApplier;
 import io.pgstream.jobs.sink.qdrant.QdrantConnection;
@@ -159,7 +160,7 @@ public final class QdrantIndex implements VectorIndex {
                 (int) number(chunk),
                 text(payload.get(QdrantPayloads.CONTENT)),
                 text(payload.get(QdrantPayloads.CONTENT_HASH)),
-                number(payload.get(QdrantPayloads.LSN)));
+                new Lsn(number(payload.get(QdrantPayloads.LSN))));
     }
 
     private static long number(Value v) {

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.templates.JobConfig;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class Reconciler {
         VectorIndex.Scan scan = index.scan(rows.name(), pageSize);
         for (List<StoredChunk> page = scan.next(); !page.isEmpty(); page = scan.next()) {
             report.vectors += page.size();
-            long lsn = SourceTable.currentLsn(c);
+            Lsn lsn = SourceTable.currentLsn(c);
             Set<String> ids = new LinkedHashSet<>();
             page.forEach(s -> ids.add(s.id()));
             PageComparison.OrphanVerdict v =
@@ -119,7 +120,7 @@ public final class Reconciler {
             boolean indexExists)
             throws IOException, SQLException {
         while (true) {
-            long lsn = SourceTable.currentLsn(c);
+            Lsn lsn = SourceTable.currentLsn(c);
             List<RowExpectation> page = rows.nextPage();
             if (page.isEmpty()) {
                 break;

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.reconcile;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.embedding.EmbeddingException;
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.embedding.PermanentEmbeddingException;
@@ -48,7 +49,7 @@ final class RepairWriter implements AutoCloseable {
      * @return the ids of the rows of {@code embed} the model refused (left unwritten)
      */
     List<String> repair(
-            String sourceTable, List<RowExpectation> embed, Collection<String> delete, long lsn)
+            String sourceTable, List<RowExpectation> embed, Collection<String> delete, Lsn lsn)
             throws IOException {
         List<VectorWrite> writes = new ArrayList<>();
         Instant now = Instant.now();
@@ -107,7 +108,7 @@ final class RepairWriter implements AutoCloseable {
         if (written.isEmpty()) {
             return;
         }
-        long lsn = SourceTable.currentLsn(c);
+        Lsn lsn = SourceTable.currentLsn(c);
         Set<String> ids = new LinkedHashSet<>();
         written.forEach(r -> ids.add(r.id()));
         ids.removeAll(rows.presentIds(ids));

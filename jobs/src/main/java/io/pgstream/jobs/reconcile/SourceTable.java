@@ -2,6 +2,7 @@ package io.pgstream.jobs.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.pgoutput.TypeRegistry;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
@@ -286,13 +287,11 @@ final class SourceTable {
     }
 
     /** The server's WAL insert position now, as the version a repair writes with. */
-    static long currentLsn(Connection c) throws SQLException {
-        try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+    static Lsn currentLsn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_current_wal_lsn()::text");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            return Lsn.parse(rs.getString(1));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink;
 
+import io.pgstream.connector.event.Lsn;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
@@ -9,61 +10,31 @@ import java.util.Objects;
  * text over the model's limit with chunking off). It goes to a dead-letter table so the job can
  * continue and an operator can see what was left out and why; transient failures never become dead
  * letters.
+ *
+ * @param lsn version of the refused change (see {@link VectorWrite#lsn()}); stored as the raw
+ *     {@code bigint} of {@link Lsn#value()}
+ * @param error why the row was refused; must not contain credentials
+ * @param text the text that was refused; may be null
  */
-public final class DeadLetter implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record DeadLetter(
+        String sourceTable, String id, Lsn lsn, String error, String text, Instant failedAt)
+        implements Serializable {
 
-    private final String sourceTable;
-    private final String id;
-    private final long lsn;
-    private final String error;
-    private final String text;
-    private final Instant failedAt;
-
-    private DeadLetter(
-            String sourceTable, String id, long lsn, String error, String text, Instant failedAt) {
-        this.sourceTable = Objects.requireNonNull(sourceTable, "sourceTable");
-        this.id = Objects.requireNonNull(id, "id");
-        this.lsn = lsn;
-        this.error = Objects.requireNonNull(error, "error");
-        this.text = text;
-        this.failedAt = Objects.requireNonNull(failedAt, "failedAt");
+    public DeadLetter {
+        Objects.requireNonNull(sourceTable, "sourceTable");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(lsn, "lsn");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(failedAt, "failedAt");
     }
 
-    /**
-     * @param error why the row was refused; must not contain credentials
-     * @param text the text that was refused; may be null
-     */
+    /** Same as the constructor; reads better at call sites. */
     public static DeadLetter of(
-            String sourceTable, String id, long lsn, String error, String text, Instant failedAt) {
+            String sourceTable, String id, Lsn lsn, String error, String text, Instant failedAt) {
         return new DeadLetter(sourceTable, id, lsn, error, text, failedAt);
     }
 
-    public String sourceTable() {
-        return sourceTable;
-    }
-
-    public String id() {
-        return id;
-    }
-
-    /** Version of the refused change (see {@link VectorWrite#lsn()}). */
-    public long lsn() {
-        return lsn;
-    }
-
-    public String error() {
-        return error;
-    }
-
-    public String text() {
-        return text;
-    }
-
-    public Instant failedAt() {
-        return failedAt;
-    }
-
+    /** Short form without the text, which may be long or sensitive. */
     @Override
     public String toString() {
         return "DeadLetter " + sourceTable + " id=" + id + " lsn=" + lsn + ": " + error;

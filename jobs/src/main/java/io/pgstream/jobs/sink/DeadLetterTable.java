@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import java.sql.Array;
 import java.sql.Connection;
@@ -75,7 +76,7 @@ public final class DeadLetterTable {
                             DeadLetter.of(
                                     rs.getString(1),
                                     rs.getString(2),
-                                    rs.getLong(3),
+                                    new Lsn(rs.getLong(3)),
                                     rs.getString(4),
                                     rs.getString(5),
                                     rs.getTimestamp(6).toInstant()));
@@ -124,7 +125,7 @@ public final class DeadLetterTable {
      *
      * @return how many letters were deleted
      */
-    public int resolve(String sourceTable, Collection<String> ids, long lsn) throws SQLException {
+    public int resolve(String sourceTable, Collection<String> ids, Lsn lsn) throws SQLException {
         if (ids.isEmpty()) {
             return 0;
         }
@@ -132,11 +133,12 @@ public final class DeadLetterTable {
                 connection.prepareStatement(
                         "DELETE FROM "
                                 + quoted
-                                + " WHERE source_table = ? AND id = ANY(?) AND lsn < ?")) {
+                                + " WHERE source_table = ? AND id = ANY(?) AND "
+                                + LsnOrder.below("lsn", "?"))) {
             ps.setString(1, sourceTable);
             Array array = connection.createArrayOf("text", ids.toArray(new String[0]));
             ps.setArray(2, array);
-            ps.setLong(3, lsn);
+            ps.setLong(3, lsn.value());
             return ps.executeUpdate();
         }
     }

@@ -79,7 +79,7 @@ final class DeadLetterWriter implements SinkWriter<DeadLetter> {
             for (DeadLetter d : buffer) {
                 ps.setString(1, d.sourceTable());
                 ps.setString(2, d.id());
-                ps.setLong(3, d.lsn());
+                ps.setLong(3, d.lsn().value());
                 ps.setString(4, d.error());
                 ps.setString(5, d.text());
                 ps.setObject(6, OffsetDateTime.ofInstant(d.failedAt(), ZoneOffset.UTC));

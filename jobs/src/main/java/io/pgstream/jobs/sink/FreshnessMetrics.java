@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink;
 
+import io.pgstream.connector.event.Lsn;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -13,11 +14,12 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * time from a change's commit in PostgreSQL to the flush that made it durable in the store, the
  * same over the last minute ({@code commitToWrittenMillisLastMinute}, a {@link
  * SlidingWindowHistogram}), the gauges {@code lastWrittenCommitLsn} and {@code
- * lastWrittenCommitTime} (epoch millis) of the newest write flushed, and the counter {@code
- * writesApplied} of writes flushed (all kinds). Writes without a commit time are the snapshot's
- * (its rows were read, not committed): they are counted but not timed, and also counted per source
- * table as {@code snapshotRowsWritten} in a {@code table} sub-group, which is what the status
- * line's backfill percentage counts. Updated on the task thread only.
+ * lastWrittenCommitTime} (epoch millis) of the newest write flushed (newest in unsigned LSN order;
+ * the LSN gauge reports its 64 bits as a {@code long}), and the counter {@code writesApplied} of
+ * writes flushed (all kinds). Writes without a commit time are the snapshot's (its rows were read,
+ * not committed): they are counted but not timed, and also counted per source table as {@code
+ * snapshotRowsWritten} in a {@code table} sub-group, which is what the status line's backfill
+ * percentage counts. Updated on the task thread only.
  */
 public final class FreshnessMetrics {
     public static final String COMMIT_TO_WRITTEN = "commitToWrittenMillis";
@@ -32,13 +34,13 @@ public final class FreshnessMetrics {
     private final Counter applied;
     private final MetricGroup group;
     private final Map<String, Counter> snapshotRows = new HashMap<>();
-    private volatile long lastLsn;
+    private volatile Lsn lastLsn = Lsn.INVALID;
     private volatile long lastTime;
 
     FreshnessMetrics(MetricGroup group) {
         this.group = group;
         group.histogram(COMMIT_TO_WRITTEN, commitToWritten);
-        group.gauge(LAST_LSN, (Gauge<Long>) () -> lastLsn);
+        group.gauge(LAST_LSN, (Gauge<Long>) () -> lastLsn.value());
         group.gauge(LAST_TIME, (Gauge<Long>) () -> lastTime);
         group.histogram(COMMIT_TO_WRITTEN_LAST_MINUTE, lastMinute);
         applied = group.counter(WRITES);
@@ -59,7 +61,7 @@ public final class FreshnessMetrics {
                                 t -> group.addGroup("table", t).counter(SNAPSHOT_ROWS_WRITTEN))
                         .inc();
             }
-            lastLsn = Math.max(lastLsn, w.lsn());
+            lastLsn = Lsn.max(lastLsn, w.lsn());
             applied.inc();
         }
     }
@@ -68,7 +70,7 @@ public final class FreshnessMetrics {
         return commitToWritten;
     }
 
-    public long lastWrittenCommitLsn() {
+    public Lsn lastWrittenCommitLsn() {
         return lastLsn;
     }
 

@@ -1,7 +1,9 @@
 package io.pgstream.jobs.sink;
 
+import io.pgstream.connector.event.Lsn;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,12 +27,35 @@ import java.util.Objects;
  * equal one through (changes of one transaction, which arrive in their order). So replays after a
  * restore and snapshot/stream overlap cannot move the index backwards. A TRUNCATE removes the
  * table's vectors whose LSN is lower than its own (a truncate and re-insert in one transaction
- * keeps the re-inserted rows). Writes of one row reach a writer in the row's commit order.
+ * keeps the re-inserted rows). Writes of one row reach a writer in the row's commit order. LSNs are
+ * unsigned 64-bit: stores keep {@link Lsn#value()} as a signed 64-bit number (pgvector {@code
+ * bigint}, Qdrant integer payload), so each writer's guard compares in unsigned order.
+ *
+ * @param id the row's key as text (JSON array for composite keys); null only for TRUNCATE
+ * @param chunks for UPSERT: chunks 0..n-1 in order; empty otherwise
+ * @param contentHash for UPSERT: hex SHA-256 of the whole embedded text (before chunking); null
+ *     otherwise
+ * @param metadataJson for UPSERT and METADATA: the row's other columns as a JSON object; null
+ *     otherwise
+ * @param lsn version of the write: commit LSN of the source change
+ * @param updatedAt commit time of the source change; may be null
  */
-public final class VectorWrite implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record VectorWrite(
+        Kind kind,
+        String sourceTable,
+        String id,
+        List<Chunk> chunks,
+        String contentHash,
+        String metadataJson,
+        Lsn lsn,
+        Instant updatedAt)
+        implements Serializable {
 
-    /** The operation a writer performs. */
+    /**
+     * The operation a writer performs. Not {@code DocumentChange.Kind}: only after comparing
+     * content hashes does the embedding operator know whether an upsert needs new vectors ({@link
+     * #UPSERT}) or only new metadata ({@link #METADATA}).
+     */
     public enum Kind {
         UPSERT,
         METADATA,
@@ -38,61 +63,57 @@ public final class VectorWrite implements Serializable {
         TRUNCATE
     }
 
-    /** One embedded piece of a row's text. */
-    public static final class Chunk implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int index;
-        private final String content;
-        private final float[] embedding;
+    /**
+     * One embedded piece of a row's text.
+     *
+     * @param index 0-based chunk number within the row
+     * @param content exactly the text that was embedded
+     * @param embedding the vector; not copied, do not modify
+     */
+    public record Chunk(int index, String content, float[] embedding) implements Serializable {
 
-        public Chunk(int index, String content, float[] embedding) {
-            this.index = index;
-            this.content = Objects.requireNonNull(content, "content");
-            this.embedding = Objects.requireNonNull(embedding, "embedding");
+        public Chunk {
+            Objects.requireNonNull(content, "content");
+            Objects.requireNonNull(embedding, "embedding");
         }
 
-        /** 0-based chunk number within the row. */
-        public int index() {
-            return index;
+        /** Equal when index, content and vector values are equal. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Chunk c
+                    && index == c.index
+                    && content.equals(c.content)
+                    && Arrays.equals(embedding, c.embedding);
         }
 
-        /** Exactly the text that was embedded. */
-        public String content() {
-            return content;
+        @Override
+        public int hashCode() {
+            return Objects.hash(index, content, Arrays.hashCode(embedding));
         }
 
-        /** The vector; not copied, do not modify. */
-        public float[] embedding() {
-            return embedding;
+        @Override
+        public String toString() {
+            return "Chunk " + index + " (" + embedding.length + " dims)";
         }
     }
 
-    private final Kind kind;
-    private final String sourceTable;
-    private final String id;
-    private final List<Chunk> chunks;
-    private final String contentHash;
-    private final String metadataJson;
-    private final long lsn;
-    private final Instant updatedAt;
-
-    private VectorWrite(
-            Kind kind,
-            String sourceTable,
-            String id,
-            List<Chunk> chunks,
-            String contentHash,
-            String metadataJson,
-            long lsn,
-            Instant updatedAt) {
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.sourceTable = Objects.requireNonNull(sourceTable, "sourceTable");
-        this.id = id;
-        this.chunks = List.copyOf(chunks);
-        this.contentHash = contentHash;
-        this.metadataJson = metadataJson;
-        this.lsn = lsn;
-        this.updatedAt = updatedAt;
+    public VectorWrite {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(sourceTable, "sourceTable");
+        Objects.requireNonNull(lsn, "lsn");
+        chunks = List.copyOf(chunks);
+        if (kind != Kind.TRUNCATE) {
+            Objects.requireNonNull(id, "id");
+        }
+        if (kind == Kind.UPSERT) {
+            if (chunks.isEmpty()) {
+                throw new IllegalArgumentException("an upsert needs at least one chunk");
+            }
+            Objects.requireNonNull(contentHash, "contentHash");
+        }
+        if (kind == Kind.UPSERT || kind == Kind.METADATA) {
+            Objects.requireNonNull(metadataJson, "metadataJson");
+        }
     }
 
     public static VectorWrite upsert(
@@ -101,91 +122,28 @@ public final class VectorWrite implements Serializable {
             List<Chunk> chunks,
             String contentHash,
             String metadataJson,
-            long lsn,
+            Lsn lsn,
             Instant updatedAt) {
-        if (chunks.isEmpty()) {
-            throw new IllegalArgumentException("an upsert needs at least one chunk");
-        }
         return new VectorWrite(
-                Kind.UPSERT,
-                sourceTable,
-                Objects.requireNonNull(id, "id"),
-                chunks,
-                Objects.requireNonNull(contentHash, "contentHash"),
-                Objects.requireNonNull(metadataJson, "metadataJson"),
-                lsn,
-                updatedAt);
+                Kind.UPSERT, sourceTable, id, chunks, contentHash, metadataJson, lsn, updatedAt);
     }
 
     public static VectorWrite metadata(
-            String sourceTable, String id, String metadataJson, long lsn, Instant updatedAt) {
+            String sourceTable, String id, String metadataJson, Lsn lsn, Instant updatedAt) {
         return new VectorWrite(
-                Kind.METADATA,
-                sourceTable,
-                Objects.requireNonNull(id, "id"),
-                List.of(),
-                null,
-                Objects.requireNonNull(metadataJson, "metadataJson"),
-                lsn,
-                updatedAt);
+                Kind.METADATA, sourceTable, id, List.of(), null, metadataJson, lsn, updatedAt);
     }
 
-    public static VectorWrite delete(String sourceTable, String id, long lsn, Instant updatedAt) {
-        return new VectorWrite(
-                Kind.DELETE,
-                sourceTable,
-                Objects.requireNonNull(id, "id"),
-                List.of(),
-                null,
-                null,
-                lsn,
-                updatedAt);
+    public static VectorWrite delete(String sourceTable, String id, Lsn lsn, Instant updatedAt) {
+        return new VectorWrite(Kind.DELETE, sourceTable, id, List.of(), null, null, lsn, updatedAt);
     }
 
-    public static VectorWrite truncate(String sourceTable, long lsn, Instant updatedAt) {
+    public static VectorWrite truncate(String sourceTable, Lsn lsn, Instant updatedAt) {
         return new VectorWrite(
                 Kind.TRUNCATE, sourceTable, null, List.of(), null, null, lsn, updatedAt);
     }
 
-    public Kind kind() {
-        return kind;
-    }
-
-    /** {@code schema.table} of the source row, unquoted. */
-    public String sourceTable() {
-        return sourceTable;
-    }
-
-    /** The row's key as text (JSON array for composite keys); null only for TRUNCATE. */
-    public String id() {
-        return id;
-    }
-
-    /** For UPSERT: chunks 0..n-1 in order; empty otherwise. */
-    public List<Chunk> chunks() {
-        return chunks;
-    }
-
-    /** For UPSERT: hex SHA-256 of the whole embedded text (before chunking); null otherwise. */
-    public String contentHash() {
-        return contentHash;
-    }
-
-    /** For UPSERT and METADATA: the row's other columns as a JSON object; null otherwise. */
-    public String metadataJson() {
-        return metadataJson;
-    }
-
-    /** Version of the write: commit LSN of the source change (see {@link VectorWrite}). */
-    public long lsn() {
-        return lsn;
-    }
-
-    /** Commit time of the source change; may be null. */
-    public Instant updatedAt() {
-        return updatedAt;
-    }
-
+    /** Short form without vectors and metadata. */
     @Override
     public String toString() {
         return kind + " " + sourceTable + " id=" + id + " chunks=" + chunks.size() + " lsn=" + lsn;

@@ -61,7 +61,7 @@ class DocumentMapperTest {
                                 "5",
                                 "T\n\nB",
                                 "{\"id\":5,\"tags\":null}",
-                                0x100,
+                                new Lsn(0x100),
                                 T));
     }
 
@@ -163,7 +163,7 @@ class DocumentMapperTest {
     @Test
     void truncateAndUnindexedTables() {
         assertThat(map(event(Operation.TRUNCATE, "public", "docs").build()))
-                .containsExactly(DocumentChange.truncate("public.docs", 0x100, T));
+                .containsExactly(DocumentChange.truncate("public.docs", new Lsn(0x100), T));
         assertThat(map(event(Operation.INSERT, "public", "other").row(row("id", 1)).build()))
                 .isEmpty();
     }

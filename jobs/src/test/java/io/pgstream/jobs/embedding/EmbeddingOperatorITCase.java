@@ -2,6 +2,7 @@ package io.pgstream.jobs.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.QueueSink;
 import io.pgstream.jobs.document.DocumentChange;
@@ -46,20 +47,20 @@ class EmbeddingOperatorITCase {
         for (int i = 0; i < 3000; i++) {
             if (i == 2000) {
                 truncateLsn = ++lsn;
-                changes.add(DocumentChange.truncate(TABLE, truncateLsn, Instant.EPOCH));
+                changes.add(DocumentChange.truncate(TABLE, new Lsn(truncateLsn), Instant.EPOCH));
                 last.clear();
                 continue;
             }
             String id = Integer.toString(random.nextInt(60));
             DocumentChange c =
                     random.nextInt(10) == 0
-                            ? DocumentChange.delete(TABLE, id, ++lsn, Instant.EPOCH)
+                            ? DocumentChange.delete(TABLE, id, new Lsn(++lsn), Instant.EPOCH)
                             : DocumentChange.upsert(
                                     TABLE,
                                     id,
                                     "text of " + id + " v" + random.nextInt(3),
                                     "{\"i\":" + i + "}",
-                                    ++lsn,
+                                    new Lsn(++lsn),
                                     Instant.EPOCH);
             changes.add(c);
             last.put(id, c);
@@ -92,25 +93,25 @@ class EmbeddingOperatorITCase {
         for (int i = 0; i < received.size(); i++) {
             VectorWrite w = received.get(i);
             if (w.kind() == VectorWrite.Kind.TRUNCATE) {
-                assertThat(w.lsn()).isEqualTo(truncateLsn);
+                assertThat(w.lsn()).isEqualTo(new Lsn(truncateLsn));
                 if (++truncates == 2) {
                     secondTruncateAt = i;
                 }
                 continue;
             }
-            perKey.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w.lsn());
+            perKey.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w.lsn().value());
             if (truncates == 2) {
-                assertThat(w.lsn()).isGreaterThan(truncateLsn);
+                assertThat(w.lsn()).isGreaterThan(new Lsn(truncateLsn));
             }
         }
         assertThat(truncates).isEqualTo(2);
         for (int i = secondTruncateAt; i < received.size(); i++) {
-            assertThat(received.get(i).lsn()).isGreaterThanOrEqualTo(truncateLsn);
+            assertThat(received.get(i).lsn()).isGreaterThanOrEqualTo(new Lsn(truncateLsn));
         }
         perKey.forEach((id, lsns) -> assertThat(lsns).as("writes of key %s", id).isSorted());
         for (Map.Entry<String, DocumentChange> e : last.entrySet()) {
             List<Long> lsns = perKey.get(e.getKey());
-            assertThat(lsns.get(lsns.size() - 1)).isEqualTo(e.getValue().lsn());
+            assertThat(lsns.get(lsns.size() - 1)).isEqualTo(e.getValue().lsn().value());
         }
         VectorWrite anyUpsert =
                 received.stream()

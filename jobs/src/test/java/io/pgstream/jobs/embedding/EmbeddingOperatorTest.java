@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -249,7 +250,7 @@ class EmbeddingOperatorTest {
         assertThat(model.maxConcurrentTexts()).isLessThanOrEqualTo(8);
         Map<String, List<Long>> perKey = new HashMap<>();
         for (VectorWrite w : harness.extractOutputValues()) {
-            perKey.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w.lsn());
+            perKey.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w.lsn().value());
         }
         perKey.forEach((id, lsns) -> assertThat(lsns).isSorted());
         perKey.forEach(
@@ -321,6 +322,29 @@ class EmbeddingOperatorTest {
         assertThat(describe(harness.extractOutputValues()))
                 .containsExactly("UPSERT m m text 7", "METADATA k 8");
         assertThat(model.texts()).containsExactly("m text", "j text", "kept", "m text");
+    }
+
+    /**
+     * LSNs are unsigned: a truncate above the sign bit is newer than a hash stored at a small LSN,
+     * so the row must be embedded again (a signed comparison would skip it as metadata-only and
+     * leave the row without vectors).
+     */
+    @Test
+    void aTruncateAboveTheSignBitForgetsOlderHashes() throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("truncate-high", 0);
+        EmbeddingOperator op = operator("truncate-high", null, config(4, 2, 100));
+        harness = open(op);
+        long high = 0x8000_0000_0000_0000L;
+
+        process(up("k", "kept", 100));
+        harness.endInput();
+        process(truncate(high));
+        process(up("k", "kept", high + 1));
+        harness.endInput();
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly(
+                        "UPSERT k kept 100", "TRUNCATE " + high, "UPSERT k kept " + (high + 1));
+        assertThat(model.texts()).containsExactly("kept", "kept");
     }
 
     // ---- failures ----
@@ -447,20 +471,22 @@ class EmbeddingOperatorTest {
     }
 
     private static RoutedChange up(String id, String text, long lsn, String meta) {
-        return RoutedChange.row(DocumentChange.upsert(TABLE, id, text, meta, lsn, Instant.EPOCH));
+        return RoutedChange.row(
+                DocumentChange.upsert(TABLE, id, text, meta, new Lsn(lsn), Instant.EPOCH));
     }
 
     private static RoutedChange metaOnly(String id, String meta, long lsn) {
-        return RoutedChange.row(DocumentChange.upsert(TABLE, id, null, meta, lsn, Instant.EPOCH));
+        return RoutedChange.row(
+                DocumentChange.upsert(TABLE, id, null, meta, new Lsn(lsn), Instant.EPOCH));
     }
 
     private static RoutedChange del(String id, long lsn) {
-        return RoutedChange.row(DocumentChange.delete(TABLE, id, lsn, Instant.EPOCH));
+        return RoutedChange.row(DocumentChange.delete(TABLE, id, new Lsn(lsn), Instant.EPOCH));
     }
 
     private static RoutedChange truncate(long lsn) {
         return RoutedChange.truncateCopy(
-                DocumentChange.truncate(TABLE, lsn, Instant.EPOCH),
+                DocumentChange.truncate(TABLE, new Lsn(lsn), Instant.EPOCH),
                 TruncateFanout.routingKeys(1, 1)[0]);
     }
 
@@ -477,10 +503,10 @@ class EmbeddingOperatorTest {
                                                             .map(VectorWrite.Chunk::content)
                                                             .collect(Collectors.joining("|"))
                                                     + " "
-                                                    + w.lsn();
+                                                    + w.lsn().value();
                                     case METADATA, DELETE ->
-                                            w.kind() + " " + w.id() + " " + w.lsn();
-                                    case TRUNCATE -> "TRUNCATE " + w.lsn();
+                                            w.kind() + " " + w.id() + " " + w.lsn().value();
+                                    case TRUNCATE -> "TRUNCATE " + w.lsn().value();
                                 })
                 .toList();
     }

@@ -2,6 +2,7 @@ package io.pgstream.jobs.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.document.DocumentChange;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +42,9 @@ class TruncateFanoutTest {
                     @Override
                     public void close() {}
                 };
-        DocumentChange row = DocumentChange.upsert("s.t", "1", "x", "{}", 1, Instant.EPOCH);
-        DocumentChange truncate = DocumentChange.truncate("s.t", 2, Instant.EPOCH);
+        DocumentChange row =
+                DocumentChange.upsert("s.t", "1", "x", "{}", new Lsn(1), Instant.EPOCH);
+        DocumentChange truncate = DocumentChange.truncate("s.t", new Lsn(2), Instant.EPOCH);
         fanout.flatMap(row, collector);
         fanout.flatMap(truncate, collector);
 

@@ -6,6 +6,7 @@ import static io.pgstream.jobs.reconcile.PageComparison.Verdict.MISSING;
 import static io.pgstream.jobs.reconcile.PageComparison.Verdict.STALE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.embedding.ContentHash;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,16 @@ class PageComparisonTest {
     private static List<StoredChunk> written(RowExpectation row, long lsn) {
         List<StoredChunk> chunks = new ArrayList<>();
         for (int i = 0; i < row.chunks().size(); i++) {
-            chunks.add(new StoredChunk(row.id(), i, row.chunks().get(i), row.contentHash(), lsn));
+            chunks.add(
+                    new StoredChunk(
+                            row.id(), i, row.chunks().get(i), row.contentHash(), new Lsn(lsn)));
         }
         return chunks;
     }
 
     private static PageComparison.Verdict verdict(RowExpectation row, List<StoredChunk> stored) {
-        List<PageComparison.RowVerdict> v = PageComparison.compare(List.of(row), stored, CHECK);
+        List<PageComparison.RowVerdict> v =
+                PageComparison.compare(List.of(row), stored, new Lsn(CHECK));
         assertThat(v).hasSize(1);
         return v.get(0).verdict();
     }
@@ -69,7 +73,7 @@ class PageComparisonTest {
     void aHandEditedContentWithTheRightHashIsStale() {
         RowExpectation r = row("1", "text");
         List<StoredChunk> edited =
-                List.of(new StoredChunk("1", 0, "edited by hand", r.contentHash(), 10));
+                List.of(new StoredChunk("1", 0, "edited by hand", r.contentHash(), new Lsn(10)));
         assertThat(verdict(r, edited)).isEqualTo(STALE);
     }
 
@@ -79,7 +83,7 @@ class PageComparisonTest {
         List<StoredChunk> all = written(r, 10);
         assertThat(verdict(r, all.subList(0, 2))).as("a chunk lost").isEqualTo(STALE);
         List<StoredChunk> extra = new ArrayList<>(all);
-        extra.add(new StoredChunk("1", 3, "d", r.contentHash(), 10));
+        extra.add(new StoredChunk("1", 3, "d", r.contentHash(), new Lsn(10)));
         assertThat(verdict(r, extra)).as("a chunk that did not shrink away").isEqualTo(STALE);
         List<StoredChunk> twice = new ArrayList<>(all.subList(0, 2));
         twice.add(all.get(0));
@@ -108,7 +112,7 @@ class PageComparisonTest {
         RowExpectation c = row("c", "z");
         List<StoredChunk> stored = new ArrayList<>(written(c, 5));
         stored.addAll(written(a, 5));
-        assertThat(PageComparison.compare(List.of(a, b, c), stored, CHECK))
+        assertThat(PageComparison.compare(List.of(a, b, c), stored, new Lsn(CHECK)))
                 .extracting(PageComparison.RowVerdict::verdict)
                 .containsExactly(IN_SYNC, MISSING, IN_SYNC);
     }
@@ -117,11 +121,11 @@ class PageComparisonTest {
     void vectorsOfAbsentRowsAreOrphanedUnlessNewerThanTheCheck() {
         List<StoredChunk> page =
                 List.of(
-                        new StoredChunk("1", 0, null, null, 5),
-                        new StoredChunk("2", 0, null, null, 5),
-                        new StoredChunk("2", 1, null, null, 5),
-                        new StoredChunk("3", 0, null, null, CHECK + 7));
-        PageComparison.OrphanVerdict v = PageComparison.orphans(page, Set.of("1"), CHECK);
+                        new StoredChunk("1", 0, null, null, new Lsn(5)),
+                        new StoredChunk("2", 0, null, null, new Lsn(5)),
+                        new StoredChunk("2", 1, null, null, new Lsn(5)),
+                        new StoredChunk("3", 0, null, null, new Lsn(CHECK + 7)));
+        PageComparison.OrphanVerdict v = PageComparison.orphans(page, Set.of("1"), new Lsn(CHECK));
         assertThat(v.orphaned()).extracting(StoredChunk::id).containsExactly("2", "2");
         assertThat(v.changedDuringCheck()).isEqualTo(1);
     }

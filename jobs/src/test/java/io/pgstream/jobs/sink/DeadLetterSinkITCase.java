@@ -2,6 +2,7 @@ package io.pgstream.jobs.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.sql.Connection;
@@ -29,8 +30,10 @@ class DeadLetterSinkITCase {
     @Test
     void deadLettersAreStoredOnceWithTheirError() throws Exception {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
-        DeadLetter a = DeadLetter.of("public.docs", "1", 10, "HTTP 400: bad input", "hello", t);
-        DeadLetter b = DeadLetter.of("public.docs", "2", 11, "text over 512 tokens", null, t);
+        DeadLetter a =
+                DeadLetter.of("public.docs", "1", new Lsn(10), "HTTP 400: bad input", "hello", t);
+        DeadLetter b =
+                DeadLetter.of("public.docs", "2", new Lsn(11), "text over 512 tokens", null, t);
         PG.execute("CREATE SCHEMA failed");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

@@ -115,6 +115,35 @@ public abstract class VectorSinkContractTestBase {
         assertThat(keys()).isEmpty();
     }
 
+    /**
+     * LSNs are unsigned 64-bit; stores keep them as signed 64-bit numbers, so a position at or
+     * above {@code 80000000/0} is stored negative. Every guard must still order it after a smaller
+     * one: a signed comparison would let the older writes below replace, delete or truncate it.
+     */
+    @Test
+    void anLsnAboveTheSignBitIsNewerThanEveryLowerOne() throws Exception {
+        // Steps of 2^16: Qdrant compares payload numbers as doubles, exact here for such steps.
+        long step = 1L << 16;
+        long high = 0x8000_0000_0000_0000L + step;
+        apply(List.of(upsert(SRC, "1", "high", 2, DIMS, high)));
+        Map<String, String> before = snapshot();
+        apply(
+                List.of(upsert(SRC, "2", "low", 1, DIMS, 100)),
+                List.of(upsert(SRC, "1", "old", 1, DIMS, 100)),
+                List.of(metadata(SRC, "1", "{\"title\":\"stale\"}", 100)),
+                List.of(delete(SRC, "1", 100)),
+                List.of(truncate(SRC, 200)));
+        assertThat(content(SRC, "1", 0)).isEqualTo("high#0");
+        assertThat(keys()).containsExactly("public.docs:1/0@" + high, "public.docs:1/1@" + high);
+        assertThat(snapshot()).isEqualTo(before);
+
+        apply(List.of(upsert(SRC, "1", "higher", 1, DIMS, high + step)));
+        assertThat(content(SRC, "1", 0)).isEqualTo("higher#0");
+        assertThat(keys()).containsExactly("public.docs:1/0@" + (high + step));
+        apply(List.of(truncate(SRC, high + 2 * step)));
+        assertThat(keys()).isEmpty();
+    }
+
     @Test
     void aSmallerChunkSetRemovesTheExtraChunks() throws Exception {
         apply(

@@ -18,9 +18,9 @@ class WriteRoundsTest {
                 .map(
                         s ->
                                 s.isTruncate()
-                                        ? "T" + s.truncate().lsn()
+                                        ? "T" + s.truncate().lsn().value()
                                         : s.round().stream()
-                                                .map(w -> w.id() + "@" + w.lsn())
+                                                .map(w -> w.id() + "@" + w.lsn().value())
                                                 .collect(Collectors.joining(",", "[", "]")))
                 .collect(Collectors.joining(" "));
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.cli.PgstreamCli;
 import io.pgstream.jobs.embedding.ContentHash;
@@ -226,8 +227,8 @@ class ReconcileITCase {
                 QdrantApplier applier = new QdrantApplier(c);
                 applier.apply(
                         List.of(
-                                VectorWrite.delete(source, "1", lsn, null),
-                                VectorWrite.delete(source, "2", lsn, null),
+                                VectorWrite.delete(source, "1", new Lsn(lsn), null),
+                                VectorWrite.delete(source, "2", new Lsn(lsn), null),
                                 upsert(source, "9999", "a row that never was", lsn),
                                 upsert(source, "4", "title 4\n\nsomething else", lsn)));
             }
@@ -251,7 +252,7 @@ class ReconcileITCase {
                 List.of(new VectorWrite.Chunk(0, text, new float[DIMENSIONS])),
                 ContentHash.of(text),
                 "{}",
-                lsn,
+                new Lsn(lsn),
                 null);
     }
 

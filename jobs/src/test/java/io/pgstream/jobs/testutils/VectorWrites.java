@@ -1,5 +1,6 @@
 package io.pgstream.jobs.testutils;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,20 +35,20 @@ public final class VectorWrites {
                 list,
                 "hash-" + text,
                 "{\"title\":\"" + jsonEscape(text) + "\",\"n\":" + lsn + "}",
-                lsn,
-                T0.plusSeconds(lsn));
+                new Lsn(lsn),
+                at(lsn));
     }
 
     public static VectorWrite metadata(String table, String id, String json, long lsn) {
-        return VectorWrite.metadata(table, id, json, lsn, T0.plusSeconds(lsn));
+        return VectorWrite.metadata(table, id, json, new Lsn(lsn), at(lsn));
     }
 
     public static VectorWrite delete(String table, String id, long lsn) {
-        return VectorWrite.delete(table, id, lsn, T0.plusSeconds(lsn));
+        return VectorWrite.delete(table, id, new Lsn(lsn), at(lsn));
     }
 
     public static VectorWrite truncate(String table, long lsn) {
-        return VectorWrite.truncate(table, lsn, T0.plusSeconds(lsn));
+        return VectorWrite.truncate(table, new Lsn(lsn), at(lsn));
     }
 
     /**
@@ -65,6 +66,14 @@ public final class VectorWrites {
                 writer.flush(false);
             }
         }
+    }
+
+    /**
+     * The commit time of a write at {@code lsn}: {@code T0} plus {@code lsn} seconds (modulo 2^32,
+     * so LSNs above the sign bit still give a valid instant).
+     */
+    public static Instant at(long lsn) {
+        return T0.plusSeconds(Long.remainderUnsigned(lsn, 1L << 32));
     }
 
     private static String jsonEscape(String s) {

@@ -9,9 +9,17 @@ import java.util.Objects;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
- * One replication slot, read by exactly one reader: a logical slot has a single consumer, so the
- * slot is the unit of parallelism. Several slots (for example one per table group) are several
- * splits spread over the subtasks.
+ * A unit of reading work, of one of two kinds:
+ *
+ * <ul>
+ *   <li>a <b>stream split</b>: one replication slot. A logical slot has a single consumer, so the
+ *       enumerator pushes it to one reader (its owner subtask) and it is read by that reader only;
+ *       it moves to another reader only through {@code addSplitsBack} or a restore. Several slots
+ *       are several stream splits spread over the subtasks.
+ *   <li>a <b>snapshot chunk</b> ({@link #snapshot}): one key range of one table. Chunks go to
+ *       whichever reader asks next, so one reader reads many chunks over time; each chunk is read
+ *       once (again only after a failure before a checkpoint covered it).
+ * </ul>
  *
  * <p>Immutable. Progress lives in {@link PostgresSplitState} while reading and comes back here, as
  * the {@link StartingPosition}, when a checkpoint snapshots the reader.

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink.pgvector;
 
+import io.pgstream.jobs.sink.LsnOrder;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.WriteRounds;
 import java.io.IOException;
@@ -17,9 +18,10 @@ import org.postgresql.PGConnection;
 /**
  * Applies a batch of {@link VectorWrite}s to the vector table in one transaction, with the version
  * guard in every statement: a stored row is replaced, merged or deleted only when its {@code lsn}
- * (the commit LSN of the change that wrote it) is not higher than the write's. Equal LSNs are
- * changes of one transaction, which arrive in their commit order, so the later one wins. Applying
- * the same batch twice, or an older write after a newer one, leaves the table unchanged.
+ * (the commit LSN of the change that wrote it) is not higher than the write's, in unsigned LSN
+ * order ({@link LsnOrder}). Equal LSNs are changes of one transaction, which arrive in their commit
+ * order, so the later one wins. Applying the same batch twice, or an older write after a newer one,
+ * leaves the table unchanged.
  *
  * <p>The batch is cut into {@link WriteRounds} (rows distinct within a round, truncates between
  * rounds), so each round is a handful of set-based statements over arrays ({@code unnest}), not a
@@ -77,7 +79,8 @@ public final class PgVectorApplier {
                         + " embedding = EXCLUDED.embedding, content = EXCLUDED.content,"
                         + " metadata = EXCLUDED.metadata, content_hash = EXCLUDED.content_hash,"
                         + " lsn = EXCLUDED.lsn, updated_at = EXCLUDED.updated_at"
-                        + " WHERE v.lsn <= EXCLUDED.lsn";
+                        + " WHERE "
+                        + LsnOrder.notAbove("v.lsn", "EXCLUDED.lsn");
         this.upsertFromArrays =
                 "INSERT INTO "
                         + table
@@ -103,7 +106,8 @@ public final class PgVectorApplier {
                         + " v USING unnest(?::text[], ?::text[], ?::int[], ?::bigint[])"
                         + " AS d(s, i, n, l)"
                         + " WHERE v.source_table = d.s AND v.id = d.i AND v.chunk >= d.n"
-                        + " AND v.lsn <= d.l";
+                        + " AND "
+                        + LsnOrder.notAbove("v.lsn", "d.l");
         this.mergeMetadata =
                 "UPDATE "
                         + table
@@ -111,8 +115,13 @@ public final class PgVectorApplier {
                         + " updated_at = coalesce(d.u, now())"
                         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[],"
                         + " ?::timestamptz[]) AS d(s, i, m, l, u)"
-                        + " WHERE v.source_table = d.s AND v.id = d.i AND v.lsn <= d.l";
-        this.truncate = "DELETE FROM " + table + " WHERE source_table = ? AND lsn < ?";
+                        + " WHERE v.source_table = d.s AND v.id = d.i AND "
+                        + LsnOrder.notAbove("v.lsn", "d.l");
+        this.truncate =
+                "DELETE FROM "
+                        + table
+                        + " WHERE source_table = ? AND "
+                        + LsnOrder.below("lsn", "?");
     }
 
     /** Applies {@code writes} in arrival order and commits; rolls back and throws on failure. */
@@ -125,7 +134,7 @@ public final class PgVectorApplier {
                 if (step.isTruncate()) {
                     try (PreparedStatement ps = connection.prepareStatement(truncate)) {
                         ps.setString(1, step.truncate().sourceTable());
-                        ps.setLong(2, step.truncate().lsn());
+                        ps.setLong(2, step.truncate().lsn().value());
                         ps.executeUpdate();
                     }
                 } else {
@@ -194,7 +203,7 @@ public final class PgVectorApplier {
                 t[k] = chunk.content();
                 m[k] = w.metadataJson();
                 h[k] = w.contentHash();
-                l[k] = w.lsn();
+                l[k] = w.lsn().value();
                 u[k] = timestamp(w.updatedAt());
                 k++;
             }
@@ -237,7 +246,7 @@ public final class PgVectorApplier {
                         chunk.content(),
                         w.metadataJson(),
                         w.contentHash(),
-                        Long.toString(w.lsn()),
+                        Long.toString(w.lsn().value()),
                         timestamp(w.updatedAt()));
             }
         }
@@ -268,7 +277,7 @@ public final class PgVectorApplier {
             s[k] = w.sourceTable();
             i[k] = w.id();
             from[k] = w.kind() == VectorWrite.Kind.UPSERT ? w.chunks().size() : 0;
-            l[k] = w.lsn();
+            l[k] = w.lsn().value();
         }
         try (PreparedStatement ps = connection.prepareStatement(deleteFrom)) {
             bind(ps, 1, "text", s);
@@ -291,7 +300,7 @@ public final class PgVectorApplier {
             s[k] = w.sourceTable();
             i[k] = w.id();
             m[k] = w.metadataJson();
-            l[k] = w.lsn();
+            l[k] = w.lsn().value();
             u[k] = timestamp(w.updatedAt());
         }
         try (PreparedStatement ps = connection.prepareStatement(mergeMetadata)) {

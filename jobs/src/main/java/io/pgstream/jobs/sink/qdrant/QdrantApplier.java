@@ -9,9 +9,9 @@ import static io.qdrant.client.ValueFactory.nullValue;
 import static io.qdrant.client.ValueFactory.value;
 import static io.qdrant.client.VectorsFactory.vectors;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.WriteRounds;
-import io.qdrant.client.grpc.Common.Condition;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.Common.Range;
@@ -47,7 +47,8 @@ import java.util.TreeMap;
  * refreshes are filter operations with the same condition. As in pgvector, a deleted row leaves no
  * tombstone: an upsert older than the delete arriving after it would recreate the row, which the
  * pipeline never sends (writes of a row arrive in commit order, and a replay re-sends the delete).
- * ({@code lsn} filters go through Qdrant's double-valued ranges: exact below 2^53 bytes of WAL.)
+ * LSNs compare unsigned ({@link QdrantLsnConditions}); {@code lsn} filters go through Qdrant's
+ * double-valued ranges: exact below 2^53 bytes of WAL.
  */
 public final class QdrantApplier {
 
@@ -67,7 +68,7 @@ public final class QdrantApplier {
                 delete(
                         Filter.newBuilder()
                                 .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, t.sourceTable()))
-                                .addMust(olderThan(t.lsn()))
+                                .addMust(QdrantLsnConditions.below(t.lsn()))
                                 .build(),
                         "truncating " + t.sourceTable());
             } else {
@@ -78,7 +79,7 @@ public final class QdrantApplier {
 
     private void applyRound(List<VectorWrite> round) throws IOException {
         List<PointStruct> points = new ArrayList<>();
-        Map<Long, List<PointId>> idsByLsn = new TreeMap<>();
+        Map<Lsn, List<PointId>> idsByLsn = new TreeMap<>();
         Filter.Builder removals = Filter.newBuilder();
         List<VectorWrite> metadata = new ArrayList<>();
         for (VectorWrite w : round) {
@@ -128,7 +129,7 @@ public final class QdrantApplier {
                     row,
                     "merging metadata of " + w.id());
             Map<String, Value> version = new LinkedHashMap<>();
-            version.put(QdrantPayloads.LSN, value(w.lsn()));
+            version.put(QdrantPayloads.LSN, value(w.lsn().value()));
             version.put(
                     QdrantPayloads.UPDATED_AT,
                     w.updatedAt() == null ? nullValue() : value(w.updatedAt().toString()));
@@ -137,7 +138,7 @@ public final class QdrantApplier {
     }
 
     /** Per LSN of the round: its points, if their stored lsn is not higher. */
-    private static Filter notNewer(Map<Long, List<PointId>> idsByLsn) {
+    private static Filter notNewer(Map<Lsn, List<PointId>> idsByLsn) {
         Filter.Builder f = Filter.newBuilder();
         idsByLsn.forEach(
                 (lsn, ids) ->
@@ -145,7 +146,7 @@ public final class QdrantApplier {
                                 filter(
                                         Filter.newBuilder()
                                                 .addMust(hasId(ids))
-                                                .addMust(notAbove(lsn))
+                                                .addMust(QdrantLsnConditions.notAbove(lsn))
                                                 .build())));
         return f.build();
     }
@@ -156,19 +157,11 @@ public final class QdrantApplier {
                 Filter.newBuilder()
                         .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, w.sourceTable()))
                         .addMust(matchKeyword(QdrantPayloads.ID, w.id()))
-                        .addMust(notAbove(w.lsn()));
+                        .addMust(QdrantLsnConditions.notAbove(w.lsn()));
         if (fromChunk > 0) {
             f.addMust(range(QdrantPayloads.CHUNK, Range.newBuilder().setGte(fromChunk).build()));
         }
         return f.build();
-    }
-
-    private static Condition notAbove(long lsn) {
-        return range(QdrantPayloads.LSN, Range.newBuilder().setLte(lsn).build());
-    }
-
-    private static Condition olderThan(long lsn) {
-        return range(QdrantPayloads.LSN, Range.newBuilder().setLt(lsn).build());
     }
 
     private void delete(Filter filter, String what) throws IOException {

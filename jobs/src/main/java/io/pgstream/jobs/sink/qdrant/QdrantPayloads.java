@@ -46,7 +46,7 @@ public final class QdrantPayloads {
         p.put(CHUNK, value(chunk.index()));
         p.put(CONTENT, value(chunk.content()));
         p.put(CONTENT_HASH, value(w.contentHash()));
-        p.put(LSN, value(w.lsn()));
+        p.put(LSN, value(w.lsn().value()));
         p.put(UPDATED_AT, w.updatedAt() == null ? nullValue() : value(w.updatedAt().toString()));
         p.put(METADATA, value(jsonObject(w.metadataJson())));
         return p;

@@ -2,6 +2,7 @@ package io.pgstream.jobs.embedding.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.QueueSink;
 import io.pgstream.jobs.document.DocumentChange;
@@ -90,7 +91,7 @@ class EmbeddingRateLimitITCase {
                             id,
                             String.format("document %05d of the rate-limited table", i),
                             "{}",
-                            100 + i,
+                            new Lsn(100 + i),
                             Instant.EPOCH));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
@@ -33,7 +34,7 @@ class PgVectorLookupAndSearchITCase {
                 List.of(new VectorWrite.Chunk(0, "text " + id, v)),
                 "hash-" + id,
                 "{\"k\":\"" + id + "\"}",
-                lsn,
+                new Lsn(lsn),
                 null);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.SearchHit;
 import io.pgstream.jobs.sink.SinkRetry;
@@ -172,7 +173,7 @@ class QdrantWriterTest {
                 List.of(new VectorWrite.Chunk(0, "text " + id, v)),
                 "h",
                 "{\"k\":\"" + id + "\"}",
-                lsn,
+                new Lsn(lsn),
                 VectorWrites.T0);
     }
 
