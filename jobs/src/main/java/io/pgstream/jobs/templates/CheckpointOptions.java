@@ -23,5 +23,6 @@ public final class CheckpointOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Where checkpoints are kept; default: .pgstream/checkpoints/<slot>.");
+                            "Where checkpoints are kept; default: .pgstream/checkpoints/ followed by"
+                                    + " the slot name.");
 }

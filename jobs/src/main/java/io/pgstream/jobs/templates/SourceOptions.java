@@ -40,7 +40,8 @@ public final class SourceOptions {
             ConfigOptions.key("source.publication")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Publication of the tables; default: <slot>_pub.");
+                    .withDescription(
+                            "Publication of the tables; default: the slot name followed by _pub.");
 
     public static final ConfigOption<String> STARTUP_MODE =
             ConfigOptions.key("source.startup-mode")
