@@ -128,21 +128,6 @@ public final class QdrantSinkConfig implements Serializable {
                 maxLinger);
     }
 
-    public QdrantSinkConfig withDistance(QdrantDistance d) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                apiKeyEnv,
-                apiKey,
-                collection,
-                dimensions,
-                d,
-                batchSize,
-                timeout,
-                maxLinger);
-    }
-
     public QdrantSinkConfig withBatchSize(int n) {
         return new QdrantSinkConfig(
                 host,
