@@ -27,9 +27,15 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads a job file into a {@link JobConfig}. The keys are a contract that scripts outside this
- * repository use (see the README's "Job file" section); errors name the file and the dotted key,
- * and say what is allowed.
+ * Reads a job file into a {@link JobConfig}. Each key is a declared option whose key is the dotted
+ * path of the job file ({@link JobFileOptions} lists them; docs/job-file.md is their reference); a
+ * key left out takes the option's default. The keys are a contract that scripts outside this
+ * repository use; errors name the file and the dotted key, and say what is allowed.
+ *
+ * <p>Sections are read one at a time, each followed by its unknown-key check, so a file with two
+ * mistakes reports the one in the earlier section (source, embedding, sink, checkpoint, restart);
+ * the cross-key rules (one of template and columns, keys of another model, sink type or restart
+ * strategy) stay here, next to the reads.
  */
 public final class JobConfigLoader {
 
