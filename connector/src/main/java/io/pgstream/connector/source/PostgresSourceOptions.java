@@ -13,6 +13,22 @@ import org.apache.flink.configuration.MemorySize;
 public final class PostgresSourceOptions {
     private PostgresSourceOptions() {}
 
+    /**
+     * Prefix of the slot names pgstream picks by default. A command that reads changes on its own,
+     * next to a running job, adds its own suffix (see {@link #DEFAULT_SLOT_NAME}).
+     */
+    public static final String SLOT_NAME_PREFIX = "pgstream_";
+
+    /**
+     * The default slot: the one {@code pgstream sync} reads when the job file names none, so {@code
+     * setup}, {@code status}, {@code teardown} and a source built with defaults all mean that one
+     * slot. A compile-time constant, so command-line annotations can name it.
+     */
+    public static final String DEFAULT_SLOT_NAME = SLOT_NAME_PREFIX + "sync";
+
+    /** The default publication: the default slot's name followed by {@code _pub}. */
+    public static final String DEFAULT_PUBLICATION_NAME = DEFAULT_SLOT_NAME + "_pub";
+
     public static final ConfigOption<StartupMode> STARTUP_MODE =
             ConfigOptions.key("startup.mode")
                     .enumType(StartupMode.class)
@@ -38,7 +54,7 @@ public final class PostgresSourceOptions {
     public static final ConfigOption<String> SLOT_NAME =
             ConfigOptions.key("slot.name")
                     .stringType()
-                    .defaultValue("pgstream_slot")
+                    .defaultValue(DEFAULT_SLOT_NAME)
                     .withDescription(
                             "Logical replication slot to read. One slot has one consumer: give"
                                     + " every job its own.");
@@ -46,7 +62,7 @@ public final class PostgresSourceOptions {
     public static final ConfigOption<String> PUBLICATION_NAME =
             ConfigOptions.key("publication.name")
                     .stringType()
-                    .defaultValue("pgstream_pub")
+                    .defaultValue(DEFAULT_PUBLICATION_NAME)
                     .withDescription(
                             "Publication naming the tables; created when missing, used as it is"
                                     + " when it exists.");

@@ -10,6 +10,7 @@ import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.snapshot.TableStatistics;
 import io.pgstream.connector.source.PostgresSource;
 import io.pgstream.connector.source.PostgresSourceBuilder;
+import io.pgstream.connector.source.PostgresSourceOptions;
 import io.pgstream.connector.source.StartupMode;
 import io.pgstream.connector.source.deserializer.ChangeEventDeserializationSchema;
 import io.pgstream.jobs.templates.StartupChoice;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
  * change is printed only once a checkpoint covers it, so nothing printed is ever printed again by
  * the next {@code tail}. When {@code --max-events} cuts a run short, changes that the last
  * checkpoint covered beyond the ones printed count as read: give {@code tail} its own slot (default
- * {@code pgstream_tail}) rather than a production job's.
+ * {@link #DEFAULT_SLOT}) rather than a production job's.
  *
  * <p>It is over 300 lines because it is a small program of its own: its options, the mini-cluster
  * job, the snapshot progress line on a terminal, and waiting for the slot to acknowledge what was
@@ -62,6 +63,13 @@ final class TailCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
 
+    /**
+     * {@code tail}'s own default slot, not the sync job's {@link
+     * PostgresSourceOptions#DEFAULT_SLOT_NAME}: a slot has one consumer, so a {@code tail} next to
+     * a running {@code sync} must not take (or advance) its slot. Same prefix, own suffix.
+     */
+    static final String DEFAULT_SLOT = PostgresSourceOptions.SLOT_NAME_PREFIX + "tail";
+
     @Spec CommandSpec spec;
 
     @Mixin ConnectionOptions connection;
@@ -69,14 +77,14 @@ final class TailCommand implements Callable<Integer> {
     @Option(
             names = "--slot",
             paramLabel = "<name>",
-            defaultValue = "pgstream_tail",
+            defaultValue = DEFAULT_SLOT,
             description = "Replication slot ([a-z0-9_]); default: ${DEFAULT-VALUE}")
     String slot;
 
     @Option(
             names = "--publication",
             paramLabel = "<name>",
-            defaultValue = "pgstream_pub",
+            defaultValue = PostgresSourceOptions.DEFAULT_PUBLICATION_NAME,
             description = "Publication; default: ${DEFAULT-VALUE}")
     String publication;
 

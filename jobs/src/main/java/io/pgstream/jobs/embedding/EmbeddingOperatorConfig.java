@@ -3,8 +3,6 @@ package io.pgstream.jobs.embedding;
 import io.pgstream.jobs.embedding.budget.RateLimit;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Optional;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * How the {@link EmbeddingOperator} batches and bounds its work, as one immutable value: batch size
@@ -59,33 +57,26 @@ public final class EmbeddingOperatorConfig implements Serializable {
         this.pricePerMillionTokens = pricePerMillionTokens;
     }
 
-    /** The defaults of {@link EmbeddingOptions}. */
-    public static EmbeddingOperatorConfig defaults() {
-        return fromConfiguration(new org.apache.flink.configuration.Configuration());
-    }
+    /**
+     * Changes held per subtask before input is back-pressured. Not a job-file key: it bounds
+     * memory, and the batch size and calls in flight already say how much work is in the air.
+     */
+    static final int DEFAULT_MAX_BUFFERED_ROWS = 1000;
 
-    public static EmbeddingOperatorConfig fromConfiguration(ReadableConfig conf) {
-        Optional<Integer> chunkSize = conf.getOptional(EmbeddingOptions.CHUNK_SIZE);
-        TextChunker chunker =
-                chunkSize
-                        .map(
-                                size ->
-                                        TextChunker.of(
-                                                conf.get(EmbeddingOptions.CHUNK_UNIT),
-                                                size,
-                                                conf.get(EmbeddingOptions.CHUNK_OVERLAP)))
-                        .orElse(null);
+    /**
+     * The job file's defaults ({@link EmbeddingOptions}): no chunking, no text limit, no rate
+     * limit, no price.
+     */
+    public static EmbeddingOperatorConfig defaults() {
         return new EmbeddingOperatorConfig(
-                conf.get(EmbeddingOptions.BATCH_SIZE),
-                conf.get(EmbeddingOptions.MAX_LINGER),
-                conf.get(EmbeddingOptions.MAX_IN_FLIGHT_BATCHES),
-                conf.get(EmbeddingOptions.MAX_BUFFERED_ROWS),
-                chunker,
-                conf.get(EmbeddingOptions.MAX_TEXT_CHARS),
-                RateLimit.perMinute(
-                        conf.get(EmbeddingOptions.RATE_LIMIT_REQUESTS_PER_MINUTE),
-                        conf.get(EmbeddingOptions.RATE_LIMIT_TOKENS_PER_MINUTE)),
-                conf.getOptional(EmbeddingOptions.PRICE_PER_MILLION_TOKENS).orElse(null));
+                EmbeddingOptions.BATCH_SIZE.defaultValue(),
+                EmbeddingOptions.MAX_LINGER.defaultValue(),
+                EmbeddingOptions.MAX_IN_FLIGHT_BATCHES.defaultValue(),
+                DEFAULT_MAX_BUFFERED_ROWS,
+                null,
+                EmbeddingOptions.MAX_TEXT_CHARS.defaultValue(),
+                RateLimit.NONE,
+                null);
     }
 
     public EmbeddingOperatorConfig withBatchSize(int n) {

@@ -1,17 +1,78 @@
 package io.pgstream.jobs.embedding;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Every setting of the embedding stage, declared once: the operator's batching and bounds, optional
- * chunking, and the OpenAI-compatible client. Read into value objects by {@link
- * EmbeddingOperatorConfig#fromConfiguration} and {@link OpenAiConfig#fromConfiguration}.
+ * The job file's {@code embedding:} section, declared once: which model, how a row becomes text,
+ * the operator's batching and bounds, optional chunking, the shared rate limit and the
+ * OpenAI-compatible client. Keys are the job file's dotted paths; the defaults here are the only
+ * ones ({@link EmbeddingOperatorConfig#defaults()} and {@link OpenAiConfig#builder} read them).
  */
 public final class EmbeddingOptions {
 
     private EmbeddingOptions() {}
+
+    /** The {@code embedding.model} values. */
+    public enum Model {
+        /** The in-jar quantized all-MiniLM-L6-v2, 384 dimensions, no network. */
+        LOCAL,
+        /** An OpenAI-compatible {@code /embeddings} endpoint. */
+        OPENAI
+    }
+
+    /** The local model's vector length; {@code embedding.dimensions} must be this or unset. */
+    public static final int LOCAL_DIMENSIONS = 384;
+
+    public static final ConfigOption<Model> MODEL =
+            ConfigOptions.key("embedding.model")
+                    .enumType(Model.class)
+                    .defaultValue(Model.LOCAL)
+                    .withDescription("Which model embeds: local or openai.");
+
+    public static final ConfigOption<String> TEMPLATE =
+            ConfigOptions.key("embedding.template")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Text of a row, with {column} placeholders; exactly one of template"
+                                    + " and columns.");
+
+    public static final ConfigOption<List<String>> COLUMNS =
+            ConfigOptions.key("embedding.columns")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription("Columns whose values, joined, are the text of a row.");
+
+    public static final ConfigOption<String> BASE_URL =
+            ConfigOptions.key("embedding.base-url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With model openai: requests go to {base-url}/embeddings.");
+
+    public static final ConfigOption<String> MODEL_NAME =
+            ConfigOptions.key("embedding.model-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With model openai: e.g. text-embedding-3-small.");
+
+    public static final ConfigOption<String> API_KEY_ENV =
+            ConfigOptions.key("embedding.api-key-env")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "With model openai: environment variable holding the API key; unset:"
+                                    + " send no key.");
+
+    public static final ConfigOption<Integer> DIMENSIONS =
+            ConfigOptions.key("embedding.dimensions")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Vector length; required with model openai, 384 for the local model.");
 
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("embedding.batch-size")
@@ -30,16 +91,41 @@ public final class EmbeddingOptions {
     public static final ConfigOption<Integer> MAX_IN_FLIGHT_BATCHES =
             ConfigOptions.key("embedding.max-in-flight-batches")
                     .intType()
-                    .defaultValue(2)
+                    .defaultValue(4)
                     .withDescription("Model calls running at once per parallel subtask.");
 
-    public static final ConfigOption<Integer> MAX_BUFFERED_ROWS =
-            ConfigOptions.key("embedding.max-buffered-rows")
+    public static final ConfigOption<Duration> REQUEST_TIMEOUT =
+            ConfigOptions.key("embedding.request-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("With model openai: deadline of one request.");
+
+    public static final ConfigOption<Integer> MAX_ATTEMPTS =
+            ConfigOptions.key("embedding.max-attempts")
                     .intType()
-                    .defaultValue(1000)
+                    .defaultValue(6)
                     .withDescription(
-                            "Changes held per subtask (waiting, being embedded or waiting for an"
-                                    + " earlier one); when reached, input is back-pressured.");
+                            "With model openai: tries per batch on 429, 5xx and timeouts, the first"
+                                    + " included.");
+
+    /**
+     * OpenAI's and Azure's rate limits ask for seconds up to about a minute; anything longer is a
+     * proxy or an outage, better reported by failing than waited out with a batch held.
+     */
+    public static final ConfigOption<Duration> RETRY_AFTER_MAX =
+            ConfigOptions.key("embedding.retry-after-max")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "With model openai: longest wait a Retry-After header may ask for; a"
+                                    + " longer one is cut to this.");
+
+    public static final ConfigOption<Integer> MAX_CONCURRENT_REQUESTS =
+            ConfigOptions.key("embedding.max-concurrent-requests")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription(
+                            "With model openai: requests open at once per model instance.");
 
     public static final ConfigOption<Integer> MAX_TEXT_CHARS =
             ConfigOptions.key("embedding.max-text-chars")
@@ -49,115 +135,42 @@ public final class EmbeddingOptions {
                             "With chunking off, a longer text is a dead letter instead of a model"
                                     + " call; 0: no limit.");
 
-    public static final ConfigOption<TextChunker.Unit> CHUNK_UNIT =
-            ConfigOptions.key("embedding.chunk.unit")
-                    .enumType(TextChunker.Unit.class)
-                    .defaultValue(TextChunker.Unit.CHARACTERS)
-                    .withDescription("What chunk size and overlap count: CHARACTERS or WORDS.");
-
-    public static final ConfigOption<Integer> CHUNK_SIZE =
-            ConfigOptions.key("embedding.chunk.size")
+    public static final ConfigOption<Integer> CHUNKING_MAX_CHARS =
+            ConfigOptions.key("embedding.chunking.max-chars")
                     .intType()
                     .noDefaultValue()
-                    .withDescription("Chunk size; unset: no chunking, one vector per row.");
+                    .withDescription(
+                            "Split texts longer than this into pieces, one vector each (at least"
+                                    + " 16); unset: one vector per row.");
 
-    public static final ConfigOption<Integer> CHUNK_OVERLAP =
-            ConfigOptions.key("embedding.chunk.overlap")
-                    .intType()
-                    .defaultValue(0)
-                    .withDescription("How much consecutive chunks share.");
-
-    public static final ConfigOption<String> OPENAI_BASE_URL =
-            ConfigOptions.key("embedding.openai.base-url")
-                    .stringType()
-                    .defaultValue("https://api.openai.com/v1")
-                    .withDescription("Requests go to {base-url}/embeddings.");
-
-    public static final ConfigOption<String> OPENAI_MODEL =
-            ConfigOptions.key("embedding.openai.model")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Model name, e.g. text-embedding-3-small.");
-
-    public static final ConfigOption<Integer> OPENAI_DIMENSIONS =
-            ConfigOptions.key("embedding.openai.dimensions")
+    public static final ConfigOption<Integer> CHUNKING_OVERLAP_CHARS =
+            ConfigOptions.key("embedding.chunking.overlap-chars")
                     .intType()
                     .noDefaultValue()
-                    .withDescription("Vector length the model returns.");
-
-    public static final ConfigOption<Boolean> OPENAI_SEND_DIMENSIONS =
-            ConfigOptions.key("embedding.openai.send-dimensions")
-                    .booleanType()
-                    .defaultValue(false)
                     .withDescription(
-                            "Send 'dimensions' in requests (models that can shorten vectors).");
-
-    public static final ConfigOption<String> OPENAI_API_KEY_ENV =
-            ConfigOptions.key("embedding.openai.api-key-env")
-                    .stringType()
-                    .defaultValue("OPENAI_API_KEY")
-                    .withDescription("Environment variable with the API key; empty: send no key.");
-
-    public static final ConfigOption<Duration> OPENAI_CONNECT_TIMEOUT =
-            ConfigOptions.key("embedding.openai.connect-timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(10));
-
-    public static final ConfigOption<Duration> OPENAI_REQUEST_TIMEOUT =
-            ConfigOptions.key("embedding.openai.request-timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(60));
-
-    public static final ConfigOption<Integer> OPENAI_MAX_ATTEMPTS =
-            ConfigOptions.key("embedding.openai.max-attempts")
-                    .intType()
-                    .defaultValue(6)
-                    .withDescription(
-                            "Tries per batch on 429, 5xx and timeouts, the first included.");
-
-    public static final ConfigOption<Duration> OPENAI_INITIAL_BACKOFF =
-            ConfigOptions.key("embedding.openai.initial-backoff")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(500));
-
-    public static final ConfigOption<Duration> OPENAI_MAX_BACKOFF =
-            ConfigOptions.key("embedding.openai.max-backoff")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30));
-
-    public static final ConfigOption<Duration> OPENAI_RETRY_AFTER_MAX =
-            ConfigOptions.key("embedding.openai.retry-after-max")
-                    .durationType()
-                    .defaultValue(OpenAiConfig.DEFAULT_RETRY_AFTER_MAX)
-                    .withDescription(
-                            "Longest wait a Retry-After header may ask for; a longer one is cut"
-                                    + " to this.");
-
-    public static final ConfigOption<Integer> OPENAI_MAX_CONCURRENT_REQUESTS =
-            ConfigOptions.key("embedding.openai.max-concurrent-requests")
-                    .intType()
-                    .defaultValue(4)
-                    .withDescription("Requests open at once per model instance.");
+                            "Characters consecutive pieces share; default: max-chars / 8.");
 
     public static final ConfigOption<Integer> RATE_LIMIT_REQUESTS_PER_MINUTE =
             ConfigOptions.key("embedding.rate-limit.requests-per-minute")
                     .intType()
-                    .defaultValue(0)
+                    .noDefaultValue()
                     .withDescription(
-                            "Requests per minute to the model over all parallel subtasks; 0: no"
-                                    + " limit.");
+                            "With model openai: requests per minute over all parallel subtasks;"
+                                    + " unset: no limit.");
 
-    public static final ConfigOption<Long> RATE_LIMIT_TOKENS_PER_MINUTE =
+    public static final ConfigOption<Integer> RATE_LIMIT_TOKENS_PER_MINUTE =
             ConfigOptions.key("embedding.rate-limit.tokens-per-minute")
-                    .longType()
-                    .defaultValue(0L)
+                    .intType()
+                    .noDefaultValue()
                     .withDescription(
-                            "Tokens per minute to the model over all parallel subtasks; 0: no"
-                                    + " limit.");
+                            "With model openai: tokens per minute over all parallel subtasks;"
+                                    + " unset: no limit.");
 
     public static final ConfigOption<Double> PRICE_PER_MILLION_TOKENS =
             ConfigOptions.key("embedding.price-per-million-tokens")
                     .doubleType()
                     .noDefaultValue()
-                    .withDescription("Price of a million tokens, for the estimatedCost metric.");
+                    .withDescription(
+                            "With model openai: price of a million tokens, for the estimatedCost"
+                                    + " metric.");
 }

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Everything an {@link OpenAiEmbeddingModel} needs, as one immutable, serializable value: where the
@@ -14,13 +13,6 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class OpenAiConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /**
-     * The default cap on {@code Retry-After}: OpenAI's and Azure's rate limits ask for seconds up
-     * to about a minute; anything longer is a proxy or an outage, better reported by failing than
-     * waited out with a batch held.
-     */
-    public static final Duration DEFAULT_RETRY_AFTER_MAX = Duration.ofSeconds(60);
 
     private final URI baseUrl;
     private final String model;
@@ -58,41 +50,6 @@ public final class OpenAiConfig implements Serializable {
      */
     public static Builder builder(String baseUrl, String model, int dimensions) {
         return new Builder(baseUrl, model, dimensions);
-    }
-
-    /**
-     * Reads the {@code embedding.openai.*} options of {@link EmbeddingOptions}; model and
-     * dimensions are required.
-     */
-    public static OpenAiConfig fromConfiguration(ReadableConfig conf) {
-        String model =
-                conf.getOptional(EmbeddingOptions.OPENAI_MODEL)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                EmbeddingOptions.OPENAI_MODEL.key()
-                                                        + " is required for the OpenAI-compatible"
-                                                        + " model, e.g. text-embedding-3-small"));
-        int dimensions =
-                conf.getOptional(EmbeddingOptions.OPENAI_DIMENSIONS)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                EmbeddingOptions.OPENAI_DIMENSIONS.key()
-                                                        + " is required: the model's vector"
-                                                        + " length, e.g. 1536"));
-        return builder(conf.get(EmbeddingOptions.OPENAI_BASE_URL), model, dimensions)
-                .sendDimensions(conf.get(EmbeddingOptions.OPENAI_SEND_DIMENSIONS))
-                .apiKeyEnv(conf.get(EmbeddingOptions.OPENAI_API_KEY_ENV))
-                .connectTimeout(conf.get(EmbeddingOptions.OPENAI_CONNECT_TIMEOUT))
-                .requestTimeout(conf.get(EmbeddingOptions.OPENAI_REQUEST_TIMEOUT))
-                .maxAttempts(conf.get(EmbeddingOptions.OPENAI_MAX_ATTEMPTS))
-                .backoff(
-                        conf.get(EmbeddingOptions.OPENAI_INITIAL_BACKOFF),
-                        conf.get(EmbeddingOptions.OPENAI_MAX_BACKOFF))
-                .retryAfterMax(conf.get(EmbeddingOptions.OPENAI_RETRY_AFTER_MAX))
-                .maxConcurrentRequests(conf.get(EmbeddingOptions.OPENAI_MAX_CONCURRENT_REQUESTS))
-                .build();
     }
 
     /** {@code {baseUrl}/embeddings}. */
@@ -188,8 +145,9 @@ public final class OpenAiConfig implements Serializable {
     }
 
     /**
-     * Builder with the defaults of a hosted API: 10 s connect, 60 s per request, 6 attempts, a
-     * {@code Retry-After} honoured up to 60 s.
+     * Builder with the job file's defaults ({@link EmbeddingOptions}: request timeout, attempts,
+     * {@code Retry-After} cap, concurrent requests) and the client's own: 10 s to connect, backoff
+     * from 500 ms to 30 s.
      */
     public static final class Builder {
         private final URI baseUrl;
@@ -198,12 +156,12 @@ public final class OpenAiConfig implements Serializable {
         private boolean sendDimensions;
         private String apiKeyEnv;
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(60);
-        private int maxAttempts = 6;
+        private Duration requestTimeout = EmbeddingOptions.REQUEST_TIMEOUT.defaultValue();
+        private int maxAttempts = EmbeddingOptions.MAX_ATTEMPTS.defaultValue();
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
-        private Duration retryAfterMax = DEFAULT_RETRY_AFTER_MAX;
-        private int maxConcurrentRequests = 4;
+        private Duration retryAfterMax = EmbeddingOptions.RETRY_AFTER_MAX.defaultValue();
+        private int maxConcurrentRequests = EmbeddingOptions.MAX_CONCURRENT_REQUESTS.defaultValue();
 
         private Builder(String baseUrl, String model, int dimensions) {
             Objects.requireNonNull(baseUrl, "baseUrl");

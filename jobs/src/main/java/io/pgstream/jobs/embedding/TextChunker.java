@@ -57,10 +57,6 @@ public final class TextChunker implements Serializable {
         return new TextChunker(Unit.WORDS, size, overlap);
     }
 
-    public static TextChunker of(Unit unit, int size, int overlap) {
-        return new TextChunker(unit, size, overlap);
-    }
-
     public Unit unit() {
         return unit;
     }

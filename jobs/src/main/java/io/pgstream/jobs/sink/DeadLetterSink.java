@@ -11,19 +11,17 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Records rows the pipeline could not embed for good ({@link DeadLetter}) in a PostgreSQL table,
- * {@code public.pgstream_dead_letters} unless named otherwise, created when missing. Writes are
- * committed before every checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once
- * the source has acknowledged its change; a replay of the same letter is ignored (primary key
- * {@code (source_table, id, lsn)}).
+ * the job file's {@code dead-letter-table}, created when missing. Writes are committed before every
+ * checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once the source has
+ * acknowledged its change; a replay of the same letter is ignored (primary key {@code
+ * (source_table, id, lsn)}).
  *
  * <pre>{@code
- * deadLetters.sinkTo(new DeadLetterSink(db, DeadLetterSink.DEFAULT_TABLE)).name("dead letters");
+ * deadLetters.sinkTo(new DeadLetterSink(db, "public.pgstream_dead_letters")).name("dead letters");
  * }</pre>
  */
 public final class DeadLetterSink implements Sink<DeadLetter> {
     private static final long serialVersionUID = 1L;
-
-    public static final String DEFAULT_TABLE = "public.pgstream_dead_letters";
 
     private final PgConnectionConfig connection;
     private final TableId table;

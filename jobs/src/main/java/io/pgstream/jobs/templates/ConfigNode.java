@@ -3,26 +3,27 @@ package io.pgstream.jobs.templates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * One mapping of a job file with its dotted path, read key by key: every read names the key in its
- * error, and {@link #finish()} rejects keys nobody read (a typo such as {@code tabels} is an error,
- * never silently ignored). {@code ${NAME}} in a string value is replaced by the environment
- * variable {@code NAME}, so secrets stay out of the file.
+ * One mapping of a job file with its dotted path, read option by option: the key of each read is
+ * the {@link ConfigOption}'s (the job file's dotted path), its default the option's, and every read
+ * names the key in its error. {@link #finish()} rejects names that no declared option has ({@link
+ * JobFileOptions}), so a typo such as {@code tabels} is an error, never silently ignored. {@code
+ * ${NAME}} in a string value is replaced by the environment variable {@code NAME}, so secrets stay
+ * out of the file.
  */
 final class ConfigNode {
 
     private final String origin;
     private final String path;
     private final Map<String, Object> values;
-    private final Set<String> read = new LinkedHashSet<>();
     private final Function<String, String> env;
 
     ConfigNode(String origin, String path, Map<?, ?> values, Function<String, String> env) {
@@ -39,16 +40,33 @@ final class ConfigNode {
         return path.isEmpty() ? name : path + "." + name;
     }
 
+    /** {@code option}'s name in this mapping: its key without this mapping's path. */
+    String name(ConfigOption<?> option) {
+        String prefix = path.isEmpty() ? "" : path + ".";
+        String rest = option.key().substring(prefix.length());
+        if (!option.key().startsWith(prefix) || rest.contains(".")) {
+            throw new IllegalArgumentException(option.key() + " is not a key of " + path);
+        }
+        return rest;
+    }
+
     JobConfigException error(String key, String message) {
         return new JobConfigException(origin + ": " + key(key) + ": " + message);
+    }
+
+    JobConfigException error(ConfigOption<?> option, String message) {
+        return error(name(option), message);
     }
 
     boolean has(String name) {
         return values.get(name) != null;
     }
 
+    boolean has(ConfigOption<?> option) {
+        return has(name(option));
+    }
+
     ConfigNode section(String name, boolean required) {
-        read.add(name);
         Object v = values.get(name);
         if (v == null) {
             if (required) {
@@ -62,34 +80,34 @@ final class ConfigNode {
         return new ConfigNode(origin, key(name), (Map<?, ?>) v, env);
     }
 
-    String string(String name) {
-        String v = optionalString(name, null);
+    /** A required string: present and not blank. */
+    String string(ConfigOption<String> option) {
+        String v = raw(name(option));
         if (v == null || v.isBlank()) {
-            throw missing(name, "required");
+            throw missing(name(option), "required");
         }
         return v;
     }
 
-    String optionalString(String name, String fallback) {
-        read.add(name);
-        Object v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw error(name, "must be a single value, not '" + v + "'");
-        }
-        return expand(name, String.valueOf(v));
+    /** The value, else the option's default (null when it has none). */
+    String optionalString(ConfigOption<String> option) {
+        return optionalString(option, option.hasDefaultValue() ? option.defaultValue() : null);
     }
 
-    List<String> stringList(String name, boolean required) {
-        read.add(name);
+    /** The value, else {@code fallback}: for defaults derived from other keys. */
+    String optionalString(ConfigOption<String> option, String fallback) {
+        String v = raw(name(option));
+        return v == null ? fallback : v;
+    }
+
+    List<String> stringList(ConfigOption<List<String>> option, boolean required) {
+        String name = name(option);
         Object v = values.get(name);
         if (v == null) {
             if (required) {
                 throw missing(name, "a list is required, e.g. [public.documents]");
             }
-            return List.of();
+            return option.hasDefaultValue() ? option.defaultValue() : List.of();
         }
         List<String> out = new ArrayList<>();
         if (v instanceof List) {
@@ -108,10 +126,21 @@ final class ConfigNode {
         return out;
     }
 
-    int integer(String name, int fallback, int min) {
-        String v = optionalString(name, null);
+    /** The value (at least {@code min}), else the option's default. */
+    int integer(ConfigOption<Integer> option, int min) {
+        Integer v = optionalInteger(option, min);
         if (v == null) {
-            return fallback;
+            throw new IllegalArgumentException(option.key() + " has no default");
+        }
+        return v;
+    }
+
+    /** The value (at least {@code min}), else the option's default, else null. */
+    Integer optionalInteger(ConfigOption<Integer> option, int min) {
+        String name = name(option);
+        String v = raw(name);
+        if (v == null) {
+            return option.hasDefaultValue() ? option.defaultValue() : null;
         }
         int n;
         try {
@@ -125,10 +154,12 @@ final class ConfigNode {
         return n;
     }
 
-    double decimal(String name, double fallback, double min) {
-        String v = optionalString(name, null);
+    /** The value (at least {@code min}), else the option's default, else null. */
+    Double decimal(ConfigOption<Double> option, double min) {
+        String name = name(option);
+        String v = raw(name);
         if (v == null) {
-            return fallback;
+            return option.hasDefaultValue() ? option.defaultValue() : null;
         }
         double d;
         try {
@@ -142,10 +173,11 @@ final class ConfigNode {
         return d;
     }
 
-    boolean bool(String name, boolean fallback) {
-        String v = optionalString(name, null);
+    boolean bool(ConfigOption<Boolean> option) {
+        String name = name(option);
+        String v = raw(name);
         if (v == null) {
-            return fallback;
+            return option.defaultValue();
         }
         switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true":
@@ -161,14 +193,21 @@ final class ConfigNode {
         }
     }
 
-    Duration duration(String name, Duration fallback) {
-        String v = optionalString(name, null);
+    /** A positive duration, else the option's default, else null. */
+    Duration duration(ConfigOption<Duration> option) {
+        return duration(option, false);
+    }
+
+    /** A positive (or, with {@code zeroAllowed}, zero) duration, else the default, else null. */
+    Duration duration(ConfigOption<Duration> option, boolean zeroAllowed) {
+        String name = name(option);
+        String v = raw(name);
         if (v == null) {
-            return fallback;
+            return option.hasDefaultValue() ? option.defaultValue() : null;
         }
         try {
             Duration d = TimeUtils.parseDuration(v.trim());
-            if (d.isNegative() || d.isZero()) {
+            if (d.isNegative() || d.isZero() && !zeroAllowed) {
                 throw error(name, "must be positive, not '" + v + "'");
             }
             return d;
@@ -177,10 +216,15 @@ final class ConfigNode {
         }
     }
 
-    <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
-        String v = optionalString(name, null);
+    /**
+     * One of {@code type}'s constants, written in lower case with {@code -} for {@code _}, else the
+     * option's default, else null.
+     */
+    <E extends Enum<E>> E choice(ConfigOption<E> option, Class<E> type) {
+        String name = name(option);
+        String v = raw(name);
         if (v == null) {
-            return fallback;
+            return option.hasDefaultValue() ? option.defaultValue() : null;
         }
         String wanted = v.trim().replace('-', '_').toUpperCase(Locale.ROOT);
         for (E e : type.getEnumConstants()) {
@@ -195,6 +239,23 @@ final class ConfigNode {
         throw error(name, "unknown value '" + v + "'; allowed: " + String.join(", ", allowed));
     }
 
+    /** The value as written (a single value, {@code ${NAME}} expanded), or null when absent. */
+    String text(ConfigOption<?> option) {
+        return raw(name(option));
+    }
+
+    /** A single value with {@code ${NAME}} expanded, or null when absent. */
+    private String raw(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw error(name, "must be a single value, not '" + v + "'");
+        }
+        return expand(name, String.valueOf(v));
+    }
+
     /** A missing key; when a present key looks like a typo of it, says so. */
     JobConfigException missing(String name, String what) {
         for (String k : values.keySet()) {
@@ -205,19 +266,23 @@ final class ConfigNode {
         return error(name, "missing (" + what + ")");
     }
 
-    /** Fails on any key that was not read: a misspelt key never passes silently. */
+    /**
+     * Fails on any name no declared option has under this path: a misspelt key never passes
+     * silently.
+     */
     void finish() {
+        Set<String> known = JobFileOptions.namesUnder(path);
         for (String k : values.keySet()) {
-            if (!read.contains(k)) {
-                throw error(k, "unknown key" + suggestion(k));
+            if (!known.contains(k)) {
+                throw error(k, "unknown key" + suggestion(k, known));
             }
         }
     }
 
-    private String suggestion(String unknown) {
+    private String suggestion(String unknown, Set<String> known) {
         String best = null;
         int bestDistance = 3;
-        for (String k : read) {
+        for (String k : known) {
             int d = distance(unknown, k);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -225,7 +290,7 @@ final class ConfigNode {
             }
         }
         return best == null
-                ? " (known keys: " + String.join(", ", read) + ")"
+                ? " (known keys: " + String.join(", ", known) + ")"
                 : " (did you mean '" + best + "'?)";
     }
 

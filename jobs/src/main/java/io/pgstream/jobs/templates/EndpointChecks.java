@@ -3,11 +3,13 @@ package io.pgstream.jobs.templates;
 import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.connector.slot.PgStreamSetupException.Reason;
 import io.pgstream.jobs.embedding.EmbeddingException;
+import io.pgstream.jobs.embedding.EmbeddingOptions;
 import io.pgstream.jobs.embedding.EndpointUnavailableException;
 import io.pgstream.jobs.embedding.OpenAiConfig;
 import io.pgstream.jobs.embedding.OpenAiEmbeddingModel;
 import io.pgstream.jobs.embedding.PermanentEmbeddingException;
 import io.pgstream.jobs.endpoint.NetworkFailure;
+import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.qdrant.QdrantConnection;
 import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
 import java.io.IOException;
@@ -38,10 +40,10 @@ public final class EndpointChecks {
 
     /** Checks the embedding endpoint (model: openai) and Qdrant (sink type: qdrant), if any. */
     public static void check(JobConfig job) throws PgStreamSetupException {
-        if (job.embedding().model() == JobConfig.Model.OPENAI) {
+        if (job.embedding().model() == EmbeddingOptions.Model.OPENAI) {
             embedding(job.embedding());
         }
-        if (job.sink().type() == JobConfig.SinkType.QDRANT) {
+        if (job.sink().type() == SinkOptions.Type.QDRANT) {
             qdrant(job);
         }
     }

@@ -2,6 +2,8 @@ package io.pgstream.jobs.templates;
 
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.embedding.EmbeddingOptions;
+import io.pgstream.jobs.sink.SinkOptions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -21,15 +23,6 @@ public record JobConfig(
         RestartSettings restart,
         Duration bufferTimeout)
         implements Serializable {
-
-    /**
-     * The default {@code buffer-timeout}: how long a record may wait in a network buffer between
-     * two of the job's operators before the buffer is sent half full. Flink's own 100 ms would be
-     * paid at every exchange (the embedding stage is behind a {@code keyBy}), a large part of the
-     * commit → searchable budget; 5 ms costs a flusher wake-up per output every 5 ms and still
-     * fills buffers whenever the rate makes them fill sooner.
-     */
-    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
     /** This job with another startup mode (the command line overrides the job file). */
     public JobConfig withStartup(StartupChoice startup) {
@@ -70,19 +63,13 @@ public record JobConfig(
         }
     }
 
-    /** {@code embedding.model:} which model embeds. */
-    public enum Model {
-        LOCAL,
-        OPENAI
-    }
-
     /**
      * {@code embedding:} how rows become vectors. {@code requestsPerMinute} and {@code
      * tokensPerMinute} ({@code rate-limit:}) hold over all parallel subtasks together, 0: no limit;
      * {@code pricePerMillionTokens} is null when not set.
      */
     public record Embedding(
-            Model model,
+            EmbeddingOptions.Model model,
             String template,
             List<String> columns,
             String baseUrl,
@@ -110,15 +97,9 @@ public record JobConfig(
         }
     }
 
-    /** {@code sink.type:} where vectors go. */
-    public enum SinkType {
-        PGVECTOR,
-        QDRANT
-    }
-
     /** {@code sink:} the vector index. */
     public record Sink(
-            SinkType type,
+            SinkOptions.Type type,
             String dsn,
             String table,
             boolean hnsw,

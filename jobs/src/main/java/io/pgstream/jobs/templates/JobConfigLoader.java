@@ -3,9 +3,11 @@ package io.pgstream.jobs.templates;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.slot.TableId;
 import io.pgstream.connector.source.StartupMode;
-import io.pgstream.jobs.embedding.OpenAiConfig;
-import io.pgstream.jobs.sink.BufferedVectorWriter;
-import io.pgstream.jobs.sink.DeadLetterSink;
+import io.pgstream.jobs.embedding.EmbeddingOptions;
+import io.pgstream.jobs.embedding.EmbeddingOptions.Model;
+import io.pgstream.jobs.sink.SinkOptions;
+import io.pgstream.jobs.sink.pgvector.PgVectorSinkOptions;
+import io.pgstream.jobs.sink.qdrant.QdrantSinkOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -18,15 +20,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads a job file into a {@link JobConfig}. The keys are a contract that scripts outside this
- * repository use (see the README's "Job file" section); errors name the file and the dotted key,
- * and say what is allowed.
+ * Reads a job file into a {@link JobConfig}. Each key is a declared option whose key is the dotted
+ * path of the job file ({@link JobFileOptions} lists them; docs/job-file.md is their reference); a
+ * key left out takes the option's default. The keys are a contract that scripts outside this
+ * repository use; errors name the file and the dotted key, and say what is allowed.
+ *
+ * <p>Sections are read one at a time, each followed by its unknown-key check, so a file with two
+ * mistakes reports the one in the earlier section (source, embedding, sink, checkpoint, restart);
+ * the cross-key rules (one of template and columns, keys of another model, sink type or restart
+ * strategy) stay here, next to the reads.
  */
 public final class JobConfigLoader {
 
@@ -75,18 +84,19 @@ public final class JobConfigLoader {
         ConfigNode cp = root.section("checkpoint", false);
         JobConfig.Checkpoint checkpoint =
                 new JobConfig.Checkpoint(
-                        cp.duration("interval", Duration.ofSeconds(10)),
-                        cp.optionalString("dir", ".pgstream/checkpoints/" + source.slot()));
+                        cp.duration(CheckpointOptions.INTERVAL),
+                        cp.optionalString(
+                                CheckpointOptions.DIR, ".pgstream/checkpoints/" + source.slot()));
         cp.finish();
-        int parallelism = root.integer("parallelism", 1, 1);
-        String deadLetters = root.optionalString("dead-letter-table", DeadLetterSink.DEFAULT_TABLE);
+        int parallelism = root.integer(JobOptions.PARALLELISM, 1);
+        String deadLetters = root.optionalString(JobOptions.DEAD_LETTER_TABLE);
         try {
             TableId.parse(deadLetters);
         } catch (IllegalArgumentException e) {
-            throw root.error("dead-letter-table", e.getMessage());
+            throw root.error(JobOptions.DEAD_LETTER_TABLE, e.getMessage());
         }
         RestartSettings restart = restart(root.section("restart", false));
-        Duration bufferTimeout = root.duration("buffer-timeout", JobConfig.DEFAULT_BUFFER_TIMEOUT);
+        Duration bufferTimeout = root.duration(JobOptions.BUFFER_TIMEOUT);
         root.finish();
         return new JobConfig(
                 source,
@@ -105,23 +115,20 @@ public final class JobConfigLoader {
      */
     private static RestartSettings restart(ConfigNode n) {
         RestartSettings.Strategy strategy =
-                n.choice(
-                        "strategy",
-                        RestartSettings.Strategy.class,
-                        RestartSettings.Strategy.EXPONENTIAL_DELAY);
-        Map<String, RestartSettings.Strategy> owners = new LinkedHashMap<>();
-        for (String key :
+                n.choice(RestartOptions.STRATEGY, RestartSettings.Strategy.class);
+        Map<ConfigOption<?>, RestartSettings.Strategy> owners = new LinkedHashMap<>();
+        for (ConfigOption<?> key :
                 List.of(
-                        "initial-backoff",
-                        "max-backoff",
-                        "backoff-multiplier",
-                        "reset-threshold")) {
+                        RestartOptions.INITIAL_BACKOFF,
+                        RestartOptions.MAX_BACKOFF,
+                        RestartOptions.BACKOFF_MULTIPLIER,
+                        RestartOptions.RESET_THRESHOLD)) {
             owners.put(key, RestartSettings.Strategy.EXPONENTIAL_DELAY);
         }
-        owners.put("attempts", RestartSettings.Strategy.FIXED_DELAY);
-        owners.put("max-failures-per-interval", RestartSettings.Strategy.FAILURE_RATE);
-        owners.put("failure-rate-interval", RestartSettings.Strategy.FAILURE_RATE);
-        for (Map.Entry<String, RestartSettings.Strategy> owner : owners.entrySet()) {
+        owners.put(RestartOptions.ATTEMPTS, RestartSettings.Strategy.FIXED_DELAY);
+        owners.put(RestartOptions.MAX_FAILURES_PER_INTERVAL, RestartSettings.Strategy.FAILURE_RATE);
+        owners.put(RestartOptions.FAILURE_RATE_INTERVAL, RestartSettings.Strategy.FAILURE_RATE);
+        for (Map.Entry<ConfigOption<?>, RestartSettings.Strategy> owner : owners.entrySet()) {
             if (owner.getValue() != strategy && n.has(owner.getKey())) {
                 throw n.error(
                         owner.getKey(),
@@ -131,18 +138,18 @@ public final class JobConfigLoader {
         boolean delayed =
                 strategy == RestartSettings.Strategy.FIXED_DELAY
                         || strategy == RestartSettings.Strategy.FAILURE_RATE;
-        if (!delayed && n.has("delay")) {
-            throw n.error("delay", "only applies to strategy: fixed-delay or failure-rate");
+        if (!delayed && n.has(RestartOptions.DELAY)) {
+            throw n.error(
+                    RestartOptions.DELAY, "only applies to strategy: fixed-delay or failure-rate");
         }
         RestartSettings settings =
                 switch (strategy) {
                     case EXPONENTIAL_DELAY -> {
-                        RestartSettings.ExponentialDelay d = RestartSettings.DEFAULT;
-                        Duration initial = n.duration("initial-backoff", d.initialBackoff());
-                        Duration max = n.duration("max-backoff", d.maxBackoff());
+                        Duration initial = n.duration(RestartOptions.INITIAL_BACKOFF);
+                        Duration max = n.duration(RestartOptions.MAX_BACKOFF);
                         if (max.compareTo(initial) < 0) {
                             throw n.error(
-                                    "max-backoff",
+                                    RestartOptions.MAX_BACKOFF,
                                     "must be at least initial-backoff ("
                                             + TimeUtils.formatWithHighestUnit(initial)
                                             + ")");
@@ -150,18 +157,18 @@ public final class JobConfigLoader {
                         yield new RestartSettings.ExponentialDelay(
                                 initial,
                                 max,
-                                n.decimal("backoff-multiplier", d.multiplier(), 1.0),
-                                n.duration("reset-threshold", d.resetThreshold()));
+                                n.decimal(RestartOptions.BACKOFF_MULTIPLIER, 1.0),
+                                n.duration(RestartOptions.RESET_THRESHOLD));
                     }
                     case FIXED_DELAY ->
                             new RestartSettings.FixedDelay(
-                                    n.integer("attempts", 5, 1),
-                                    n.duration("delay", Duration.ofSeconds(5)));
+                                    n.integer(RestartOptions.ATTEMPTS, 1),
+                                    n.duration(RestartOptions.DELAY));
                     case FAILURE_RATE ->
                             new RestartSettings.FailureRate(
-                                    n.integer("max-failures-per-interval", 5, 1),
-                                    n.duration("failure-rate-interval", Duration.ofMinutes(10)),
-                                    n.duration("delay", Duration.ofSeconds(5)));
+                                    n.integer(RestartOptions.MAX_FAILURES_PER_INTERVAL, 1),
+                                    n.duration(RestartOptions.FAILURE_RATE_INTERVAL),
+                                    n.duration(RestartOptions.DELAY));
                     case NONE -> new RestartSettings.None();
                 };
         n.finish();
@@ -173,113 +180,127 @@ public final class JobConfigLoader {
     }
 
     private static JobConfig.Source source(ConfigNode n) {
-        String dsn = n.string("dsn");
+        String dsn = n.string(SourceOptions.DSN);
         if (!dsn.startsWith("postgresql://")
                 && !dsn.startsWith("postgres://")
                 && !dsn.startsWith("jdbc:postgresql://")) {
             throw n.error(
-                    "dsn",
+                    SourceOptions.DSN,
                     "must be a libpq URI (postgresql://user@host:port/db) or a"
                             + " jdbc:postgresql:// URL");
         }
-        List<String> tables = n.stringList("tables", true);
-        String slot = n.optionalString("slot", "pgstream_sync");
-        String publication = n.optionalString("publication", slot + "_pub");
+        List<String> tables = n.stringList(SourceOptions.TABLES, true);
+        String slot = n.optionalString(SourceOptions.SLOT);
+        String publication = n.optionalString(SourceOptions.PUBLICATION, slot + "_pub");
         StartupChoice startup;
         try {
-            startup = StartupChoice.parse(n.optionalString("startup-mode", "initial"));
+            startup = StartupChoice.parse(n.optionalString(SourceOptions.STARTUP_MODE));
         } catch (IllegalArgumentException e) {
-            throw n.error("startup-mode", e.getMessage());
+            throw n.error(SourceOptions.STARTUP_MODE, e.getMessage());
         }
         StartupMode startupMode = startup.mode();
         Lsn startLsn = startup.lsn();
-        int chunkSize = n.integer("chunk-size", 8192, 1);
-        Duration heartbeat = n.has("heartbeat") ? n.duration("heartbeat", null) : null;
+        int chunkSize = n.integer(SourceOptions.CHUNK_SIZE, 1);
+        Duration heartbeat = n.duration(SourceOptions.HEARTBEAT);
         n.finish();
         return new JobConfig.Source(
                 dsn, tables, slot, publication, startupMode, startLsn, chunkSize, heartbeat);
     }
 
     private static JobConfig.Embedding embedding(ConfigNode n, Function<String, String> env) {
-        JobConfig.Model model = n.choice("model", JobConfig.Model.class, JobConfig.Model.LOCAL);
-        boolean hasTemplate = n.has("template");
-        boolean hasColumns = n.has("columns");
+        Model model = n.choice(EmbeddingOptions.MODEL, Model.class);
+        boolean hasTemplate = n.has(EmbeddingOptions.TEMPLATE);
+        boolean hasColumns = n.has(EmbeddingOptions.COLUMNS);
         if (hasTemplate == hasColumns) {
             throw n.error(
-                    hasTemplate ? "columns" : "template",
+                    hasTemplate ? EmbeddingOptions.COLUMNS : EmbeddingOptions.TEMPLATE,
                     "give exactly one of template (\"{title}\\n\\n{content}\") or columns"
                             + " ([title, content])");
         }
-        String template = n.optionalString("template", null);
-        List<String> columns = n.stringList("columns", false);
-        String baseUrl = n.optionalString("base-url", null);
-        String modelName = n.optionalString("model-name", null);
-        String apiKeyEnv = n.optionalString("api-key-env", null);
-        int dimensions = n.integer("dimensions", 0, 1);
-        if (model == JobConfig.Model.OPENAI) {
+        String template = n.optionalString(EmbeddingOptions.TEMPLATE);
+        List<String> columns = n.stringList(EmbeddingOptions.COLUMNS, false);
+        String baseUrl = n.optionalString(EmbeddingOptions.BASE_URL);
+        String modelName = n.optionalString(EmbeddingOptions.MODEL_NAME);
+        String apiKeyEnv = n.optionalString(EmbeddingOptions.API_KEY_ENV);
+        Integer dimensions = n.optionalInteger(EmbeddingOptions.DIMENSIONS, 1);
+        List<ConfigOption<?>> openAiOnly =
+                List.of(
+                        EmbeddingOptions.BASE_URL,
+                        EmbeddingOptions.MODEL_NAME,
+                        EmbeddingOptions.API_KEY_ENV);
+        if (model == Model.OPENAI) {
             if (baseUrl == null) {
-                throw n.error("base-url", "missing (required with model: openai)");
+                throw n.error(EmbeddingOptions.BASE_URL, "missing (required with model: openai)");
             }
             if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-                throw n.error("base-url", "must start with http:// or https://");
+                throw n.error(EmbeddingOptions.BASE_URL, "must start with http:// or https://");
             }
             if (modelName == null) {
-                throw n.error("model-name", "missing (required with model: openai)");
+                throw n.error(EmbeddingOptions.MODEL_NAME, "missing (required with model: openai)");
             }
-            if (dimensions == 0) {
-                throw n.error("dimensions", "missing (required with model: openai; e.g. 1536)");
+            if (dimensions == null) {
+                throw n.error(
+                        EmbeddingOptions.DIMENSIONS,
+                        "missing (required with model: openai; e.g. 1536)");
             }
             if (apiKeyEnv != null && env.apply(apiKeyEnv) == null) {
                 throw n.error(
-                        "api-key-env",
+                        EmbeddingOptions.API_KEY_ENV,
                         "names environment variable " + apiKeyEnv + ", which is not set");
             }
         } else {
-            for (String openaiOnly : List.of("base-url", "model-name", "api-key-env")) {
-                if (n.has(openaiOnly)) {
-                    throw n.error(openaiOnly, "only applies to model: openai");
+            for (ConfigOption<?> option : openAiOnly) {
+                if (n.has(option)) {
+                    throw n.error(option, "only applies to model: openai");
                 }
             }
-            if (dimensions != 0 && dimensions != 384) {
+            if (dimensions != null && dimensions != EmbeddingOptions.LOCAL_DIMENSIONS) {
                 throw n.error(
-                        "dimensions", "the local model has 384 dimensions, not " + dimensions);
+                        EmbeddingOptions.DIMENSIONS,
+                        "the local model has "
+                                + EmbeddingOptions.LOCAL_DIMENSIONS
+                                + " dimensions, not "
+                                + dimensions);
             }
-            dimensions = 384;
+            dimensions = EmbeddingOptions.LOCAL_DIMENSIONS;
         }
-        int batchSize = n.integer("batch-size", 64, 1);
-        Duration linger = n.duration("max-linger", Duration.ofMillis(50));
-        int inFlight = n.integer("max-in-flight-batches", 4, 1);
-        Duration timeout = n.duration("request-timeout", Duration.ofSeconds(30));
-        int attempts = n.integer("max-attempts", 6, 1);
-        Duration retryAfterMax =
-                n.duration("retry-after-max", OpenAiConfig.DEFAULT_RETRY_AFTER_MAX);
-        int concurrent = n.integer("max-concurrent-requests", 4, 1);
-        int maxTextChars = n.integer("max-text-chars", 0, 0);
+        int batchSize = n.integer(EmbeddingOptions.BATCH_SIZE, 1);
+        Duration linger = n.duration(EmbeddingOptions.MAX_LINGER);
+        int inFlight = n.integer(EmbeddingOptions.MAX_IN_FLIGHT_BATCHES, 1);
+        Duration timeout = n.duration(EmbeddingOptions.REQUEST_TIMEOUT);
+        int attempts = n.integer(EmbeddingOptions.MAX_ATTEMPTS, 1);
+        Duration retryAfterMax = n.duration(EmbeddingOptions.RETRY_AFTER_MAX);
+        int concurrent = n.integer(EmbeddingOptions.MAX_CONCURRENT_REQUESTS, 1);
+        int maxTextChars = n.integer(EmbeddingOptions.MAX_TEXT_CHARS, 0);
         ConfigNode chunking = n.section("chunking", false);
-        int chunkChars = chunking.integer("max-chars", 0, 16);
-        int overlap = chunking.integer("overlap-chars", chunkChars / 8, 0);
+        Integer maxChars = chunking.optionalInteger(EmbeddingOptions.CHUNKING_MAX_CHARS, 16);
+        int chunkChars = maxChars == null ? 0 : maxChars;
+        Integer overlapChars = chunking.optionalInteger(EmbeddingOptions.CHUNKING_OVERLAP_CHARS, 0);
+        int overlap = overlapChars == null ? chunkChars / 8 : overlapChars;
         if (chunkChars > 0 && overlap >= chunkChars) {
-            throw chunking.error("overlap-chars", "must be smaller than max-chars");
+            throw chunking.error(
+                    EmbeddingOptions.CHUNKING_OVERLAP_CHARS, "must be smaller than max-chars");
         }
         chunking.finish();
         ConfigNode rateLimit = n.section("rate-limit", false);
-        int requestsPerMinute = rateLimit.integer("requests-per-minute", 0, 1);
-        int tokensPerMinute = rateLimit.integer("tokens-per-minute", 0, 1);
+        Integer requestsPerMinute =
+                rateLimit.optionalInteger(EmbeddingOptions.RATE_LIMIT_REQUESTS_PER_MINUTE, 1);
+        Integer tokensPerMinute =
+                rateLimit.optionalInteger(EmbeddingOptions.RATE_LIMIT_TOKENS_PER_MINUTE, 1);
         rateLimit.finish();
-        Double price =
-                n.has("price-per-million-tokens")
-                        ? n.decimal("price-per-million-tokens", 0, 0)
-                        : null;
-        if (model != JobConfig.Model.OPENAI) {
-            for (String openaiOnly : List.of("rate-limit", "price-per-million-tokens")) {
-                if (n.has(openaiOnly)) {
-                    throw n.error(openaiOnly, "only applies to model: openai");
-                }
+        Double price = n.decimal(EmbeddingOptions.PRICE_PER_MILLION_TOKENS, 0);
+        if (model != Model.OPENAI) {
+            if (n.has("rate-limit")) {
+                throw n.error("rate-limit", "only applies to model: openai");
+            }
+            if (n.has(EmbeddingOptions.PRICE_PER_MILLION_TOKENS)) {
+                throw n.error(
+                        EmbeddingOptions.PRICE_PER_MILLION_TOKENS, "only applies to model: openai");
             }
         }
         if (maxTextChars > 0 && chunkChars > 0) {
             throw n.error(
-                    "max-text-chars",
+                    EmbeddingOptions.MAX_TEXT_CHARS,
                     "applies only with chunking off (chunking splits long texts)");
         }
         n.finish();
@@ -301,40 +322,52 @@ public final class JobConfigLoader {
                 chunkChars,
                 overlap,
                 maxTextChars,
-                requestsPerMinute,
-                tokensPerMinute,
+                requestsPerMinute == null ? 0 : requestsPerMinute,
+                tokensPerMinute == null ? 0 : tokensPerMinute,
                 price);
     }
 
     private static JobConfig.Sink sink(ConfigNode n, String sourceDsn) {
-        JobConfig.SinkType type = n.choice("type", JobConfig.SinkType.class, null);
+        SinkOptions.Type type = n.choice(SinkOptions.TYPE, SinkOptions.Type.class);
         if (type == null) {
-            throw n.error("type", "missing; allowed: pgvector, qdrant");
+            throw n.error(SinkOptions.TYPE, "missing; allowed: pgvector, qdrant");
         }
-        int batchSize = n.integer("batch-size", 500, 1);
+        int batchSize = n.integer(SinkOptions.BATCH_SIZE, 1);
         Duration maxLinger = maxLinger(n);
-        if (type == JobConfig.SinkType.PGVECTOR) {
-            String dsn = n.optionalString("dsn", sourceDsn);
-            String table = n.string("table");
-            boolean hnsw = n.bool("hnsw", true);
-            for (String qdrantOnly : List.of("url", "collection", "api-key-env")) {
-                if (n.has(qdrantOnly)) {
-                    throw n.error(qdrantOnly, "only applies to type: qdrant");
+        List<ConfigOption<String>> qdrantOnly =
+                List.of(
+                        QdrantSinkOptions.URL,
+                        QdrantSinkOptions.COLLECTION,
+                        QdrantSinkOptions.API_KEY_ENV);
+        List<ConfigOption<?>> pgvectorOnly =
+                List.of(
+                        PgVectorSinkOptions.DSN,
+                        PgVectorSinkOptions.TABLE,
+                        PgVectorSinkOptions.HNSW);
+        if (type == SinkOptions.Type.PGVECTOR) {
+            String dsn = n.optionalString(PgVectorSinkOptions.DSN, sourceDsn);
+            String table = n.string(PgVectorSinkOptions.TABLE);
+            boolean hnsw = n.bool(PgVectorSinkOptions.HNSW);
+            for (ConfigOption<?> option : qdrantOnly) {
+                if (n.has(option)) {
+                    throw n.error(option, "only applies to type: qdrant");
                 }
             }
             n.finish();
             return new JobConfig.Sink(
                     type, dsn, table, hnsw, null, null, null, batchSize, maxLinger);
         }
-        String url = n.string("url");
+        String url = n.string(QdrantSinkOptions.URL);
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            throw n.error("url", "must be http://host:6334 or https://host:6334 (the gRPC port)");
+            throw n.error(
+                    QdrantSinkOptions.URL,
+                    "must be http://host:6334 or https://host:6334 (the gRPC port)");
         }
-        String collection = n.string("collection");
-        String apiKeyEnv = n.optionalString("api-key-env", null);
-        for (String pgOnly : List.of("dsn", "table", "hnsw")) {
-            if (n.has(pgOnly)) {
-                throw n.error(pgOnly, "only applies to type: pgvector");
+        String collection = n.string(QdrantSinkOptions.COLLECTION);
+        String apiKeyEnv = n.optionalString(QdrantSinkOptions.API_KEY_ENV);
+        for (ConfigOption<?> option : pgvectorOnly) {
+            if (n.has(option)) {
+                throw n.error(option, "only applies to type: pgvector");
             }
         }
         n.finish();
@@ -347,13 +380,9 @@ public final class JobConfigLoader {
      * checkpoint} to write only when a checkpoint starts or a batch is full.
      */
     private static Duration maxLinger(ConfigNode n) {
-        if (n.has("max-linger") && "checkpoint".equals(n.optionalString("max-linger", null))) {
+        if ("checkpoint".equals(n.text(SinkOptions.MAX_LINGER))) {
             return null;
         }
-        Duration linger = n.duration("max-linger", BufferedVectorWriter.DEFAULT_MAX_LINGER);
-        if (linger.isNegative()) {
-            throw n.error("max-linger", "must be a duration >= 0 (e.g. 20ms) or 'checkpoint'");
-        }
-        return linger;
+        return n.duration(SinkOptions.MAX_LINGER, true);
     }
 }

@@ -2,6 +2,7 @@ package io.pgstream.jobs.templates;
 
 import io.pgstream.jobs.embedding.EmbeddingModel;
 import io.pgstream.jobs.embedding.EmbeddingOperatorConfig;
+import io.pgstream.jobs.embedding.EmbeddingOptions;
 import io.pgstream.jobs.embedding.LocalMiniLmEmbeddingModel;
 import io.pgstream.jobs.embedding.OpenAiConfig;
 import io.pgstream.jobs.embedding.OpenAiEmbeddingModel;
@@ -15,7 +16,7 @@ public final class Models {
 
     /** The model the job embeds with (created on the task managers). */
     public static EmbeddingModel.Factory factory(JobConfig.Embedding e) {
-        if (e.model() == JobConfig.Model.LOCAL) {
+        if (e.model() == EmbeddingOptions.Model.LOCAL) {
             return LocalMiniLmEmbeddingModel.factory();
         }
         return OpenAiEmbeddingModel.factory(openAi(e));

@@ -19,10 +19,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public sealed interface RestartSettings extends Serializable {
 
-    /** Exponential delay: 1 s, doubling to 60 s, reset after 10 min of running, jitter 0.1. */
+    /** Exponential delay with {@link RestartOptions}' defaults, jitter 0.1. */
     ExponentialDelay DEFAULT =
             new ExponentialDelay(
-                    Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0, Duration.ofMinutes(10));
+                    RestartOptions.INITIAL_BACKOFF.defaultValue(),
+                    RestartOptions.MAX_BACKOFF.defaultValue(),
+                    RestartOptions.BACKOFF_MULTIPLIER.defaultValue(),
+                    RestartOptions.RESET_THRESHOLD.defaultValue());
 
     /** The {@code restart.strategy} values. */
     enum Strategy {

@@ -7,6 +7,7 @@ import io.pgstream.jobs.reconcile.VectorIndex;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.DeadLetterSink;
+import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.pgvector.PgVectorContentHashLookup;
@@ -33,7 +34,7 @@ public final class VectorStores {
 
     /** Creates what the sink needs before the job starts, so errors come before any work. */
     public static void prepare(JobConfig c) {
-        if (c.sink().type() == JobConfig.SinkType.PGVECTOR) {
+        if (c.sink().type() == SinkOptions.Type.PGVECTOR) {
             PgVectorSinkConfig pg = pgvector(c);
             try (Connection conn = pg.connection().connect()) {
                 new PgVectorTable(pg).ensure(conn);
@@ -51,7 +52,7 @@ public final class VectorStores {
 
     /** For logs and the job name: {@code pgvector public.docs_vectors}. */
     public static String describe(JobConfig c) {
-        return c.sink().type() == JobConfig.SinkType.PGVECTOR
+        return c.sink().type() == SinkOptions.Type.PGVECTOR
                 ? "pgvector " + c.sink().table()
                 : "qdrant " + c.sink().collection();
     }
@@ -78,7 +79,7 @@ public final class VectorStores {
     }
 
     private static boolean isPgvector(JobConfig c) {
-        return c.sink().type() == JobConfig.SinkType.PGVECTOR;
+        return c.sink().type() == SinkOptions.Type.PGVECTOR;
     }
 
     /** The Qdrant writer's configuration of a Qdrant job. */
@@ -99,7 +100,7 @@ public final class VectorStores {
     /** Where the job's dead letters are: the pgvector database, or the source's for Qdrant. */
     public static PgConnectionConfig deadLetterDatabase(JobConfig c) {
         return PgConnectionConfig.parse(
-                c.sink().type() == JobConfig.SinkType.PGVECTOR ? c.sink().dsn() : c.source().dsn());
+                c.sink().type() == SinkOptions.Type.PGVECTOR ? c.sink().dsn() : c.source().dsn());
     }
 
     /** The pgvector writer's configuration of a pgvector job. */

@@ -3,9 +3,11 @@ package io.pgstream.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pgstream.jobs.templates.SourceOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Visibility;
@@ -157,5 +159,30 @@ class PgstreamCliTest {
                     .as(sub.getCommandName())
                     .isEqualTo(Visibility.NEVER);
         }
+    }
+
+    /**
+     * The slot-managing commands default to the slot a job file without {@code source.slot} reads;
+     * {@code tail} has its own, so it never takes a running job's.
+     */
+    @Test
+    void slotDefaultsAreTheJobFilesExceptForTail() {
+        CommandLine cli = new CommandLine(new PgstreamCli());
+        String jobSlot = SourceOptions.SLOT.defaultValue();
+        for (String command : List.of("setup", "status", "teardown")) {
+            CommandLine sub = cli.getSubcommands().get(command);
+            assertThat(sub.getCommandSpec().findOption("--slot").defaultValue())
+                    .as(command)
+                    .isEqualTo(jobSlot);
+            assertThat(sub.getCommandSpec().findOption("--publication").defaultValue())
+                    .as(command)
+                    .isEqualTo(jobSlot + "_pub");
+        }
+        CommandLine tail = cli.getSubcommands().get("tail");
+        assertThat(tail.getCommandSpec().findOption("--slot").defaultValue())
+                .isEqualTo("pgstream_tail")
+                .isNotEqualTo(jobSlot);
+        assertThat(tail.getCommandSpec().findOption("--publication").defaultValue())
+                .isEqualTo(jobSlot + "_pub");
     }
 }

@@ -3,6 +3,7 @@ package io.pgstream.jobs.templates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.sink.SinkOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class ExampleFilesTest {
                         "examples/job.yaml",
                         Map.of("PGSTREAM_DSN", "postgresql://app@db:5432/app")::get);
         assertThat(c.source().tables()).containsExactly("public.documents");
-        assertThat(c.sink().type()).isEqualTo(JobConfig.SinkType.PGVECTOR);
+        assertThat(c.sink().type()).isEqualTo(SinkOptions.Type.PGVECTOR);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgstream.connector.source.StartupMode;
+import io.pgstream.jobs.embedding.EmbeddingOptions;
+import io.pgstream.jobs.sink.SinkOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -45,10 +47,10 @@ class JobConfigLoaderTest {
         assertThat(c.source().slot()).isEqualTo("docs_slot");
         assertThat(c.source().publication()).isEqualTo("docs_pub");
         assertThat(c.source().startupMode()).isEqualTo(StartupMode.INITIAL);
-        assertThat(c.embedding().model()).isEqualTo(JobConfig.Model.LOCAL);
+        assertThat(c.embedding().model()).isEqualTo(EmbeddingOptions.Model.LOCAL);
         assertThat(c.embedding().template()).isEqualTo("{title}\n\n{content}");
         assertThat(c.embedding().dimensions()).isEqualTo(384);
-        assertThat(c.sink().type()).isEqualTo(JobConfig.SinkType.PGVECTOR);
+        assertThat(c.sink().type()).isEqualTo(SinkOptions.Type.PGVECTOR);
         assertThat(c.sink().table()).isEqualTo("public.documents_vectors");
         assertThat(c.checkpoint().interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.checkpoint().dir()).isEqualTo("/var/lib/pgstream/checkpoints");

@@ -2,11 +2,10 @@ package io.pgstream.jobs.sink.pgvector;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.Identifiers;
-import io.pgstream.jobs.sink.BufferedVectorWriter;
+import io.pgstream.jobs.sink.SinkOptions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Everything the pgvector sink, lookup and searcher need: where the table is, its vector size,
@@ -76,7 +75,7 @@ public final class PgVectorSinkConfig implements Serializable {
                 dimensions,
                 hnsw,
                 batchSize,
-                BufferedVectorWriter.DEFAULT_MAX_LINGER);
+                SinkOptions.MAX_LINGER.defaultValue());
     }
 
     /**
@@ -85,25 +84,6 @@ public final class PgVectorSinkConfig implements Serializable {
     public PgVectorSinkConfig withMaxLinger(Duration linger) {
         return new PgVectorSinkConfig(
                 connection, schema, table, dimensions, hnsw, batchSize, linger);
-    }
-
-    /** Reads the {@link PgVectorSinkOptions}; {@code dimensions} is required. */
-    public static PgVectorSinkConfig from(PgConnectionConfig connection, ReadableConfig options) {
-        Integer dims =
-                options.getOptional(PgVectorSinkOptions.DIMENSIONS)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "pgvector sink: '"
-                                                        + PgVectorSinkOptions.DIMENSIONS.key()
-                                                        + "' is required (the model's vector"
-                                                        + " size)"));
-        return of(
-                connection,
-                options.get(PgVectorSinkOptions.TABLE),
-                dims,
-                options.get(PgVectorSinkOptions.HNSW),
-                options.get(PgVectorSinkOptions.BATCH_SIZE));
     }
 
     public PgConnectionConfig connection() {
@@ -146,7 +126,7 @@ public final class PgVectorSinkConfig implements Serializable {
     /**
      * How long a buffered write may wait for more before the writer flushes it without a
      * checkpoint; null flushes on batch size and checkpoints only. Default {@link
-     * BufferedVectorWriter#DEFAULT_MAX_LINGER}.
+     * SinkOptions#MAX_LINGER}.
      */
     public Duration maxLinger() {
         return maxLinger;

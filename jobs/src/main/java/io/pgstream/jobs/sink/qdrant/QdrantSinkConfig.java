@@ -1,11 +1,10 @@
 package io.pgstream.jobs.sink.qdrant;
 
-import io.pgstream.jobs.sink.BufferedVectorWriter;
+import io.pgstream.jobs.sink.SinkOptions;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Where the Qdrant collection is and how to write to it. Immutable and serializable. The API key is
@@ -14,6 +13,9 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class QdrantSinkConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Deadline of each Qdrant call; not a job-file key. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final String host;
     private final int port;
@@ -91,31 +93,9 @@ public final class QdrantSinkConfig implements Serializable {
                 collection,
                 dimensions,
                 QdrantDistance.COSINE,
-                256,
-                Duration.ofSeconds(30),
-                BufferedVectorWriter.DEFAULT_MAX_LINGER);
-    }
-
-    /** Reads the {@link QdrantSinkOptions}; {@code dimensions} is required. */
-    public static QdrantSinkConfig from(ReadableConfig options) {
-        int dims =
-                options.getOptional(QdrantSinkOptions.DIMENSIONS)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "Qdrant sink: '"
-                                                        + QdrantSinkOptions.DIMENSIONS.key()
-                                                        + "' is required (the model's vector"
-                                                        + " size)"));
-        QdrantSinkConfig c =
-                of(
-                                options.get(QdrantSinkOptions.URL),
-                                options.get(QdrantSinkOptions.COLLECTION),
-                                dims)
-                        .withDistance(options.get(QdrantSinkOptions.DISTANCE))
-                        .withBatchSize(options.get(QdrantSinkOptions.BATCH_SIZE))
-                        .withTimeout(options.get(QdrantSinkOptions.TIMEOUT));
-        return options.getOptional(QdrantSinkOptions.API_KEY_ENV).map(c::withApiKeyEnv).orElse(c);
+                SinkOptions.BATCH_SIZE.defaultValue(),
+                DEFAULT_TIMEOUT,
+                SinkOptions.MAX_LINGER.defaultValue());
     }
 
     public QdrantSinkConfig withApiKeyEnv(String variable) {
@@ -143,21 +123,6 @@ public final class QdrantSinkConfig implements Serializable {
                 collection,
                 dimensions,
                 distance,
-                batchSize,
-                timeout,
-                maxLinger);
-    }
-
-    public QdrantSinkConfig withDistance(QdrantDistance d) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                apiKeyEnv,
-                apiKey,
-                collection,
-                dimensions,
-                d,
                 batchSize,
                 timeout,
                 maxLinger);
@@ -279,7 +244,7 @@ public final class QdrantSinkConfig implements Serializable {
     /**
      * How long a buffered write may wait for more before the writer flushes it without a
      * checkpoint; null flushes on batch size and checkpoints only. Default {@link
-     * BufferedVectorWriter#DEFAULT_MAX_LINGER}.
+     * SinkOptions#MAX_LINGER}.
      */
     public Duration maxLinger() {
         return maxLinger;

@@ -1,55 +1,34 @@
 package io.pgstream.jobs.sink.qdrant;
 
-import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** The Qdrant sink's settings, declared once; read by {@link QdrantSinkConfig#from}. */
+/**
+ * The job file's {@code sink:} keys of {@code type: qdrant}, declared once; the loader reads them
+ * into a {@link QdrantSinkConfig}.
+ */
 public final class QdrantSinkOptions {
     private QdrantSinkOptions() {}
 
     public static final ConfigOption<String> URL =
-            ConfigOptions.key("url")
-                    .stringType()
-                    .defaultValue("http://localhost:6334")
-                    .withDescription(
-                            "Qdrant gRPC endpoint: http://host:6334, or https://host:6334 for TLS.");
-
-    public static final ConfigOption<String> API_KEY_ENV =
-            ConfigOptions.key("api-key-env")
+            ConfigOptions.key("sink.url")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Environment variable holding the API key (read where the job runs;"
-                                    + " the key never enters the configuration).");
+                            "Qdrant gRPC endpoint: http://host:6334, or https://host:6334 for TLS"
+                                    + " (required).");
 
     public static final ConfigOption<String> COLLECTION =
-            ConfigOptions.key("collection")
+            ConfigOptions.key("sink.collection")
                     .stringType()
-                    .defaultValue("pgstream_vectors")
-                    .withDescription("Collection name (created when missing).");
-
-    public static final ConfigOption<Integer> DIMENSIONS =
-            ConfigOptions.key("dimensions")
-                    .intType()
                     .noDefaultValue()
-                    .withDescription("Vector size; must equal the embedding model's.");
+                    .withDescription("Collection name, created when missing (required).");
 
-    public static final ConfigOption<QdrantDistance> DISTANCE =
-            ConfigOptions.key("distance")
-                    .enumType(QdrantDistance.class)
-                    .defaultValue(QdrantDistance.COSINE)
-                    .withDescription("Similarity of a new collection.");
-
-    public static final ConfigOption<Integer> BATCH_SIZE =
-            ConfigOptions.key("batch-size")
-                    .intType()
-                    .defaultValue(256)
-                    .withDescription("Writes buffered before a flush (checkpoints also flush).");
-
-    public static final ConfigOption<Duration> TIMEOUT =
-            ConfigOptions.key("timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("Deadline of each Qdrant call.");
+    public static final ConfigOption<String> API_KEY_ENV =
+            ConfigOptions.key("sink.api-key-env")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Environment variable holding the API key, read where the job runs;"
+                                    + " unset: send no key.");
 }
