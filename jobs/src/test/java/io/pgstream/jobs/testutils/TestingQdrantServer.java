@@ -166,6 +166,11 @@ public final class TestingQdrantServer implements AutoCloseable {
         unavailable.set(n);
     }
 
+    /** How many of the calls {@link #failNextCalls} asked to refuse are still to come. */
+    public int remainingFailures() {
+        return unavailable.get();
+    }
+
     /** Every request that broke a rule pgstream must follow. */
     public List<String> violations() {
         return List.copyOf(violations);
