@@ -17,7 +17,8 @@ import org.apache.flink.util.TimeUtils;
  * names the key in its error. {@link #finish()} rejects names that no declared option has ({@link
  * JobFileOptions}), so a typo such as {@code tabels} is an error, never silently ignored. {@code
  * ${NAME}} in a string value is replaced by the environment variable {@code NAME}, so secrets stay
- * out of the file.
+ * out of the file. It is over 300 lines because it holds one typed read per kind of value (string,
+ * int, duration, memory size, enum, list, section), each with its own error message.
  */
 final class ConfigNode {
 
