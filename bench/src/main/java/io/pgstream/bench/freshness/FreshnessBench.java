@@ -24,7 +24,8 @@ import java.util.Locale;
  *       beside {@code pg_recvlogical}'s commit line, all reading the same inserts at the same time.
  * </ul>
  *
- * <p>Usage: {@code bench/run freshness [local|openai|source|all] [--seconds N]}.
+ * <p>Usage: {@code bench/run freshness [local|openai|source|tail|all] [--seconds N]} ({@code tail}:
+ * only the reference and {@code tail --print-at-once}, side by side).
  */
 public final class FreshnessBench {
 
@@ -38,7 +39,7 @@ public final class FreshnessBench {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--pg-recvlogical" -> recvlogical = args[++i];
-                case "local", "openai", "source", "all" -> what = args[i];
+                case "local", "openai", "source", "tail", "all" -> what = args[i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -53,7 +54,10 @@ public final class FreshnessBench {
             tables.add(openai(db, dsn, work, seconds));
         }
         if (what.equals("all") || what.equals("source")) {
-            tables.add(source(db, work, seconds, recvlogical));
+            tables.add(source(db, work, seconds, recvlogical, false));
+        }
+        if (what.equals("tail")) {
+            tables.add(source(db, work, seconds, recvlogical, true));
         }
         System.out.println();
         System.out.printf(
@@ -120,7 +124,16 @@ public final class FreshnessBench {
         }
     }
 
-    private static String source(PgConnectionConfig db, Path work, int seconds, String recvlogical)
+    /**
+     * (c). {@code tailAtOnceOnly}: only the reference and {@code tail --print-at-once}, so the tail
+     * does not share the two cores with three other consumers of the same WAL.
+     */
+    private static String source(
+            PgConnectionConfig db,
+            Path work,
+            int seconds,
+            String recvlogical,
+            boolean tailAtOnceOnly)
             throws Exception {
         String id = "bench_fresh_src_" + Long.toHexString(System.nanoTime());
         try (Connection c = db.connect();
@@ -156,8 +169,11 @@ public final class FreshnessBench {
                                 "--file=-"),
                         LineParsers.testDecoding(),
                         work.resolve(id + "-recvlogical.log").toFile()));
-        readers.add(new SourceReader(db, id, id));
-        readers.add(tail(id, "_tail", "pgstream tail (printed once a checkpoint covers it)", work));
+        if (!tailAtOnceOnly) {
+            readers.add(new SourceReader(db, id, id));
+            readers.add(
+                    tail(id, "_tail", "pgstream tail (printed once a checkpoint covers it)", work));
+        }
         readers.add(
                 tail(id, "_tail_now", "pgstream tail --print-at-once", work, "--print-at-once"));
         String insert = "INSERT INTO " + id + " (body) VALUES (?)";
@@ -177,7 +193,9 @@ public final class FreshnessBench {
                 results[i] = readers.get(i).await(total);
             }
             return table(
-                    "(c) the source alone, 1,000 changes/s (one insert per transaction)", results);
+                    "(c) the source alone, 1,000 changes/s (one insert per transaction)"
+                            + (tailAtOnceOnly ? ", tail --print-at-once on its own" : ""),
+                    results);
         } finally {
             for (ChangeReader r : readers) {
                 try {
