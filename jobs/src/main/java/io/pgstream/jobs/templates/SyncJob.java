@@ -68,17 +68,10 @@ public final class SyncJob {
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         PgConnectionConfig source = PgConnectionConfig.parse(config.source().dsn());
+        JobDocuments resolved = JobDocuments.resolve(config);
+        TextTemplate text = resolved.text();
+        Map<String, List<String>> keys = resolved.keys();
         JobConfig.Embedding e = config.embedding();
-        TextTemplate text =
-                e.template() != null
-                        ? TextTemplate.parse(e.template())
-                        : TextTemplate.ofColumns(e.columns());
-        Map<String, List<String>> keys =
-                SourceTables.keyColumns(
-                        source,
-                        config.source().tables(),
-                        text.columns(),
-                        e.template() != null ? "embedding.template" : "embedding.columns");
         env.setParallelism(config.parallelism());
         env.setBufferTimeout(config.bufferTimeout().toMillis());
 
