@@ -97,8 +97,10 @@ public final class DeadLetterReplay {
 
                     Set<String> keep = new LinkedHashSet<>();
                     List<RowExpectation> embed = new ArrayList<>();
+                    // Asked per page: a running sync may create the index meanwhile.
+                    boolean indexExists = index.exists();
                     List<StoredChunk> stored =
-                            index.exists() ? index.chunksOf(table, current) : List.of();
+                            indexExists ? index.chunksOf(table, current) : List.of();
                     for (PageComparison.RowVerdict v :
                             PageComparison.compare(current, stored, lsn)) {
                         if (!v.row().embeddable()) {
@@ -112,7 +114,7 @@ public final class DeadLetterReplay {
                         }
                     }
                     if (!embed.isEmpty()) {
-                        if (!index.exists()) {
+                        if (!indexExists) {
                             index.prepare();
                         }
                         List<String> refused = writer.repair(table, embed, List.of(), lsn);
