@@ -2,10 +2,8 @@ package io.pgstream.jobs.reconcile;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
 import io.pgstream.connector.slot.TableId;
-import io.pgstream.jobs.document.DocumentMapper;
-import io.pgstream.jobs.document.TextTemplate;
 import io.pgstream.jobs.templates.JobConfig;
-import io.pgstream.jobs.templates.SourceTables;
+import io.pgstream.jobs.templates.JobDocuments;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -20,19 +18,11 @@ import java.util.Properties;
 record JobTables(PgConnectionConfig source, Map<String, List<String>> keys, RowRenderer renderer) {
 
     static JobTables of(JobConfig job) throws SQLException {
-        PgConnectionConfig source = PgConnectionConfig.parse(job.source().dsn());
-        JobConfig.Embedding e = job.embedding();
-        TextTemplate text =
-                e.template() != null
-                        ? TextTemplate.parse(e.template())
-                        : TextTemplate.ofColumns(e.columns());
-        Map<String, List<String>> keys =
-                SourceTables.keyColumns(
-                        source,
-                        job.source().tables(),
-                        text.columns(),
-                        e.template() != null ? "embedding.template" : "embedding.columns");
-        return new JobTables(source, keys, RowRenderer.of(new DocumentMapper(keys, text), e));
+        JobDocuments documents = JobDocuments.resolve(job);
+        return new JobTables(
+                documents.source(),
+                documents.keys(),
+                RowRenderer.of(documents.mapper(), job.embedding()));
     }
 
     /** A read-only connection to the source, named {@code application} in pg_stat_activity. */

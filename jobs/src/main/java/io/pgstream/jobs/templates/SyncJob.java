@@ -10,7 +10,6 @@ import io.pgstream.jobs.document.CurrentRowReader;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.document.DocumentMapper;
 import io.pgstream.jobs.document.DocumentMapping;
-import io.pgstream.jobs.document.TextTemplate;
 import io.pgstream.jobs.embedding.EmbeddingOperator;
 import io.pgstream.jobs.embedding.EmbeddingStage;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -67,18 +66,10 @@ public final class SyncJob {
      * Adds the sync pipeline to {@code env}; checks the source tables' keys and text columns first.
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        PgConnectionConfig source = PgConnectionConfig.parse(config.source().dsn());
+        JobDocuments resolved = JobDocuments.resolve(config);
+        PgConnectionConfig source = resolved.source();
+        Map<String, List<String>> keys = resolved.keys();
         JobConfig.Embedding e = config.embedding();
-        TextTemplate text =
-                e.template() != null
-                        ? TextTemplate.parse(e.template())
-                        : TextTemplate.ofColumns(e.columns());
-        Map<String, List<String>> keys =
-                SourceTables.keyColumns(
-                        source,
-                        config.source().tables(),
-                        text.columns(),
-                        e.template() != null ? "embedding.template" : "embedding.columns");
         env.setParallelism(config.parallelism());
         env.setBufferTimeout(config.bufferTimeout().toMillis());
 
@@ -91,8 +82,7 @@ public final class SyncJob {
         DataStream<DocumentChange> documents =
                 changes.flatMap(
                                 new DocumentMapping(
-                                        new DocumentMapper(keys, text),
-                                        new CurrentRowReader.Spec(source, keys)))
+                                        resolved.mapper(), new CurrentRowReader.Spec(source, keys)))
                         .returns(TypeInformation.of(DocumentChange.class))
                         .name("documents")
                         .uid("pgstream-documents");
