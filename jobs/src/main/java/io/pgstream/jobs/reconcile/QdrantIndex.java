@@ -96,52 +96,41 @@ public final class QdrantIndex implements VectorIndex {
                 Filter.newBuilder()
                         .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, sourceTable))
                         .build();
-        return new Scan() {
-            private PointId offset;
-            private boolean done;
-
-            @Override
-            public List<StoredChunk> next() throws IOException {
-                List<StoredChunk> page = new ArrayList<>();
-                if (done) {
-                    return page;
-                }
-                ScrollPoints.Builder request =
-                        ScrollPoints.newBuilder()
-                                .setCollectionName(collection)
-                                .setFilter(ofTable)
-                                .setLimit(pageSize)
-                                .setWithPayload(
-                                        WithPayloadSelectorFactory.include(
-                                                List.of(
-                                                        QdrantPayloads.ID,
-                                                        QdrantPayloads.CHUNK,
-                                                        QdrantPayloads.LSN)))
-                                .setWithVectors(noVectors());
-                if (offset != null) {
-                    request.setOffset(offset);
-                }
-                ScrollResponse response =
-                        connection.await(
-                                connection
-                                        .client()
-                                        .scrollAsync(
-                                                request.build(), connection.config().timeout()),
-                                "scrolling the points of " + sourceTable);
-                for (RetrievedPoint p : response.getResultList()) {
-                    StoredChunk c = chunk(p.getPayloadMap());
-                    if (c != null) {
-                        page.add(c);
+        return new PagedScan<PointId>(
+                offset -> {
+                    ScrollPoints.Builder request =
+                            ScrollPoints.newBuilder()
+                                    .setCollectionName(collection)
+                                    .setFilter(ofTable)
+                                    .setLimit(pageSize)
+                                    .setWithPayload(
+                                            WithPayloadSelectorFactory.include(
+                                                    List.of(
+                                                            QdrantPayloads.ID,
+                                                            QdrantPayloads.CHUNK,
+                                                            QdrantPayloads.LSN)))
+                                    .setWithVectors(noVectors());
+                    if (offset != null) {
+                        request.setOffset(offset);
                     }
-                }
-                if (response.hasNextPageOffset()) {
-                    offset = response.getNextPageOffset();
-                } else {
-                    done = true;
-                }
-                return page;
-            }
-        };
+                    ScrollResponse response =
+                            connection.await(
+                                    connection
+                                            .client()
+                                            .scrollAsync(
+                                                    request.build(), connection.config().timeout()),
+                                    "scrolling the points of " + sourceTable);
+                    List<StoredChunk> page = new ArrayList<>();
+                    for (RetrievedPoint p : response.getResultList()) {
+                        StoredChunk c = chunk(p.getPayloadMap());
+                        if (c != null) {
+                            page.add(c);
+                        }
+                    }
+                    return new PagedScan.Page<>(
+                            page,
+                            response.hasNextPageOffset() ? response.getNextPageOffset() : null);
+                });
     }
 
     private static WithVectorsSelector noVectors() {
