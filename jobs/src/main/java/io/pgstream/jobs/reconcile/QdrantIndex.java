@@ -14,7 +14,6 @@ import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import io.qdrant.client.grpc.Points.ScrollResponse;
@@ -62,24 +61,14 @@ public final class QdrantIndex implements VectorIndex {
             }
         }
         List<RetrievedPoint> found =
-                connection.await(
-                        connection
-                                .client()
-                                .retrieveAsync(
-                                        GetPoints.newBuilder()
-                                                .setCollectionName(collection)
-                                                .addAllIds(ids)
-                                                .setWithPayload(
-                                                        WithPayloadSelectorFactory.include(
-                                                                List.of(
-                                                                        QdrantPayloads.ID,
-                                                                        QdrantPayloads.CHUNK,
-                                                                        QdrantPayloads.CONTENT,
-                                                                        QdrantPayloads.CONTENT_HASH,
-                                                                        QdrantPayloads.LSN)))
-                                                .setWithVectors(noVectors())
-                                                .build(),
-                                        connection.config().timeout()),
+                connection.retrieve(
+                        ids,
+                        List.of(
+                                QdrantPayloads.ID,
+                                QdrantPayloads.CHUNK,
+                                QdrantPayloads.CONTENT,
+                                QdrantPayloads.CONTENT_HASH,
+                                QdrantPayloads.LSN),
                         "reading the points of " + rows.size() + " rows of " + sourceTable);
         for (RetrievedPoint p : found) {
             StoredChunk c = chunk(p.getPayloadMap());
