@@ -29,17 +29,7 @@ public final class ValueDecoder {
 
     /** Decodes a value in PostgreSQL's text output form (UTF-8 bytes). */
     public Object decodeText(int typeOid, byte[] buf, int offset, int length) {
-        String s = new String(buf, offset, length, StandardCharsets.UTF_8);
-        try {
-            return fromText(typeOid, s);
-        } catch (RuntimeException e) {
-            throw new PgOutputException(
-                    "cannot decode text value of type "
-                            + types.describe(typeOid)
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        }
+        return decodeText(typeOid, new String(buf, offset, length, StandardCharsets.UTF_8));
     }
 
     /** Decodes a value already in hand as text (a snapshot query's result, say). */

@@ -203,10 +203,7 @@ final class SetupProblems {
     static PgStreamSetupException slotActive(String slot, Integer pid) {
         return new PgStreamSetupException(
                 Reason.SLOT_ACTIVE,
-                "replication slot '"
-                        + slot
-                        + "' is in use by PID "
-                        + pid
+                inUseBy(slot, pid)
                         + "; stop that consumer (for example cancel the Flink job reading it),"
                         + " or tear down with force (pgstream teardown --force) to terminate it");
     }
@@ -220,10 +217,7 @@ final class SetupProblems {
             String slot, ServerFacts.SlotHolder holder, String slotSetting) {
         return new PgStreamSetupException(
                 Reason.SLOT_ACTIVE,
-                "replication slot '"
-                        + slot
-                        + "' is in use by PID "
-                        + holder.pid()
+                inUseBy(slot, holder.pid())
                         + " (application '"
                         + (holder.application() == null ? "unknown" : holder.application())
                         + "', client addr "
@@ -248,16 +242,18 @@ final class SetupProblems {
     static PgStreamSetupException cannotTerminate(String slot, Integer pid, String role) {
         return new PgStreamSetupException(
                 Reason.SLOT_ACTIVE,
-                "replication slot '"
-                        + slot
-                        + "' is in use by PID "
-                        + pid
+                inUseBy(slot, pid)
                         + " and role '"
                         + role
                         + "' may not terminate it; a superuser (or a member of"
                         + " pg_signal_backend) can run: SELECT pg_terminate_backend("
                         + pid
                         + ")");
+    }
+
+    /** "replication slot 'x' is in use by PID n", the start of every slot-in-use message. */
+    private static String inUseBy(String slot, Object pid) {
+        return "replication slot '" + slot + "' is in use by PID " + pid;
     }
 
     static PgStreamSetupException noFreeSlots(int used, int max) {

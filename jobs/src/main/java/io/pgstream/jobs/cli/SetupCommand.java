@@ -58,7 +58,7 @@ final class SetupCommand implements Callable<Integer> {
         }
         SlotStatus status =
                 new SlotManager(connection.config())
-                        .setup(new ReplicationSpec(slot.slot, slot.publication, ids));
+                        .setup(new ReplicationSpec(slot.slot, slot.publication.name, ids));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(SlotStatusJson.toJson(status));

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.source.PostgresSourceOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,10 +19,5 @@ final class SlotOptions {
             description = "Replication slot ([a-z0-9_]); default: ${DEFAULT-VALUE}")
     String slot;
 
-    @Option(
-            names = "--publication",
-            paramLabel = "<name>",
-            defaultValue = PostgresSourceOptions.DEFAULT_PUBLICATION_NAME,
-            description = "Publication; default: ${DEFAULT-VALUE}")
-    String publication;
+    @Mixin PublicationOption publication;
 }

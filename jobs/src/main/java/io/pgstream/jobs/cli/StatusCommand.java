@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SlotStatus status =
-                new SlotManager(connection.config()).status(slot.slot, slot.publication);
+                new SlotManager(connection.config()).status(slot.slot, slot.publication.name);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(SlotStatusJson.toJson(status));

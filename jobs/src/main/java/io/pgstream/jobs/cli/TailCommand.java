@@ -81,12 +81,7 @@ final class TailCommand implements Callable<Integer> {
             description = "Replication slot ([a-z0-9_]); default: ${DEFAULT-VALUE}")
     String slot;
 
-    @Option(
-            names = "--publication",
-            paramLabel = "<name>",
-            defaultValue = PostgresSourceOptions.DEFAULT_PUBLICATION_NAME,
-            description = "Publication; default: ${DEFAULT-VALUE}")
-    String publication;
+    @Mixin PublicationOption publication;
 
     @Option(
             names = "--table",
@@ -168,12 +163,12 @@ final class TailCommand implements Callable<Integer> {
         }
         // Setup problems surface here, as one line with exit code 2, not from inside a job.
         new SlotManager(connection.config()).requireNotInUse(slot, "--slot");
-        SlotManager.prepareFor(connection.config(), slot, publication, tables);
+        SlotManager.prepareFor(connection.config(), slot, publication.name, tables);
         PostgresSourceBuilder<ChangeEvent> builder =
                 PostgresSource.<ChangeEvent>builder()
                         .connection(connection.config())
                         .slotName(slot)
-                        .publicationName(publication)
+                        .publicationName(publication.name)
                         .tables(tables.toArray(String[]::new))
                         .startupMode(startupMode)
                         .deserializer(ChangeEventDeserializationSchema.changeEvents());

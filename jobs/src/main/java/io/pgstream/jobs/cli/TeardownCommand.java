@@ -37,7 +37,8 @@ final class TeardownCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TeardownResult result =
-                new SlotManager(connection.config()).teardown(slot.slot, slot.publication, force);
+                new SlotManager(connection.config())
+                        .teardown(slot.slot, slot.publication.name, force);
         PrintWriter out = spec.commandLine().getOut();
         if (result.terminatedPid() != null) {
             out.println("terminated PID " + result.terminatedPid() + ", which was using the slot");
@@ -48,7 +49,7 @@ final class TeardownCommand implements Callable<Integer> {
                         + (result.slotDropped() ? "" : " to drop"));
         out.println(
                 (result.publicationDropped() ? "dropped publication " : "no publication ")
-                        + slot.publication
+                        + slot.publication.name
                         + (result.publicationDropped() ? "" : " to drop"));
         out.flush();
         return 0;

@@ -164,12 +164,7 @@ public final class CurrentRowReader implements AutoCloseable {
             columnTypes.put(table, columnTypes(event));
         }
         String sql =
-                "SELECT "
-                        + columns.stream()
-                                .map(c -> Identifiers.quote(c) + "::text")
-                                .collect(Collectors.joining(", "))
-                        + " FROM "
-                        + relation
+                TextSelect.from(columns, relation)
                         + " WHERE "
                         + key.stream()
                                 .map(c -> Identifiers.quote(c) + " = ?")

@@ -83,45 +83,33 @@ public final class PgVectorIndex implements VectorIndex {
         String order = " ORDER BY id, chunk LIMIT " + pageSize;
         String first = select + order;
         String next = select + " AND (id, chunk) > (?, ?)" + order;
-        return new Scan() {
-            private StoredChunk last;
-            private boolean done;
-
-            @Override
-            public List<StoredChunk> next() throws IOException {
-                List<StoredChunk> page = new ArrayList<>();
-                if (done) {
-                    return page;
-                }
-                try (PreparedStatement ps = reads().prepareStatement(last == null ? first : next)) {
-                    ps.setString(1, sourceTable);
-                    if (last != null) {
-                        ps.setString(2, last.id());
-                        ps.setInt(3, last.chunk());
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            page.add(
-                                    new StoredChunk(
-                                            rs.getString(1),
-                                            rs.getInt(2),
-                                            null,
-                                            null,
-                                            new Lsn(rs.getLong(3))));
+        return new PagedScan<StoredChunk>(
+                last -> {
+                    List<StoredChunk> page = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            reads().prepareStatement(last == null ? first : next)) {
+                        ps.setString(1, sourceTable);
+                        if (last != null) {
+                            ps.setString(2, last.id());
+                            ps.setInt(3, last.chunk());
                         }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                page.add(
+                                        new StoredChunk(
+                                                rs.getString(1),
+                                                rs.getInt(2),
+                                                null,
+                                                null,
+                                                new Lsn(rs.getLong(3))));
+                            }
+                        }
+                    } catch (SQLException e) {
+                        throw failure("scanning the vectors of " + sourceTable, e);
                     }
-                } catch (SQLException e) {
-                    throw failure("scanning the vectors of " + sourceTable, e);
-                }
-                if (page.size() < pageSize) {
-                    done = true;
-                }
-                if (!page.isEmpty()) {
-                    last = page.get(page.size() - 1);
-                }
-                return page;
-            }
-        };
+                    StoredChunk end = page.size() < pageSize ? null : page.get(page.size() - 1);
+                    return new PagedScan.Page<>(page, end);
+                });
     }
 
     @Override

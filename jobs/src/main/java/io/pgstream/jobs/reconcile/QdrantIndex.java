@@ -14,7 +14,6 @@ import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import io.qdrant.client.grpc.Points.ScrollResponse;
@@ -62,24 +61,14 @@ public final class QdrantIndex implements VectorIndex {
             }
         }
         List<RetrievedPoint> found =
-                connection.await(
-                        connection
-                                .client()
-                                .retrieveAsync(
-                                        GetPoints.newBuilder()
-                                                .setCollectionName(collection)
-                                                .addAllIds(ids)
-                                                .setWithPayload(
-                                                        WithPayloadSelectorFactory.include(
-                                                                List.of(
-                                                                        QdrantPayloads.ID,
-                                                                        QdrantPayloads.CHUNK,
-                                                                        QdrantPayloads.CONTENT,
-                                                                        QdrantPayloads.CONTENT_HASH,
-                                                                        QdrantPayloads.LSN)))
-                                                .setWithVectors(noVectors())
-                                                .build(),
-                                        connection.config().timeout()),
+                connection.retrieve(
+                        ids,
+                        List.of(
+                                QdrantPayloads.ID,
+                                QdrantPayloads.CHUNK,
+                                QdrantPayloads.CONTENT,
+                                QdrantPayloads.CONTENT_HASH,
+                                QdrantPayloads.LSN),
                         "reading the points of " + rows.size() + " rows of " + sourceTable);
         for (RetrievedPoint p : found) {
             StoredChunk c = chunk(p.getPayloadMap());
@@ -96,52 +85,41 @@ public final class QdrantIndex implements VectorIndex {
                 Filter.newBuilder()
                         .addMust(matchKeyword(QdrantPayloads.SOURCE_TABLE, sourceTable))
                         .build();
-        return new Scan() {
-            private PointId offset;
-            private boolean done;
-
-            @Override
-            public List<StoredChunk> next() throws IOException {
-                List<StoredChunk> page = new ArrayList<>();
-                if (done) {
-                    return page;
-                }
-                ScrollPoints.Builder request =
-                        ScrollPoints.newBuilder()
-                                .setCollectionName(collection)
-                                .setFilter(ofTable)
-                                .setLimit(pageSize)
-                                .setWithPayload(
-                                        WithPayloadSelectorFactory.include(
-                                                List.of(
-                                                        QdrantPayloads.ID,
-                                                        QdrantPayloads.CHUNK,
-                                                        QdrantPayloads.LSN)))
-                                .setWithVectors(noVectors());
-                if (offset != null) {
-                    request.setOffset(offset);
-                }
-                ScrollResponse response =
-                        connection.await(
-                                connection
-                                        .client()
-                                        .scrollAsync(
-                                                request.build(), connection.config().timeout()),
-                                "scrolling the points of " + sourceTable);
-                for (RetrievedPoint p : response.getResultList()) {
-                    StoredChunk c = chunk(p.getPayloadMap());
-                    if (c != null) {
-                        page.add(c);
+        return new PagedScan<PointId>(
+                offset -> {
+                    ScrollPoints.Builder request =
+                            ScrollPoints.newBuilder()
+                                    .setCollectionName(collection)
+                                    .setFilter(ofTable)
+                                    .setLimit(pageSize)
+                                    .setWithPayload(
+                                            WithPayloadSelectorFactory.include(
+                                                    List.of(
+                                                            QdrantPayloads.ID,
+                                                            QdrantPayloads.CHUNK,
+                                                            QdrantPayloads.LSN)))
+                                    .setWithVectors(noVectors());
+                    if (offset != null) {
+                        request.setOffset(offset);
                     }
-                }
-                if (response.hasNextPageOffset()) {
-                    offset = response.getNextPageOffset();
-                } else {
-                    done = true;
-                }
-                return page;
-            }
-        };
+                    ScrollResponse response =
+                            connection.await(
+                                    connection
+                                            .client()
+                                            .scrollAsync(
+                                                    request.build(), connection.config().timeout()),
+                                    "scrolling the points of " + sourceTable);
+                    List<StoredChunk> page = new ArrayList<>();
+                    for (RetrievedPoint p : response.getResultList()) {
+                        StoredChunk c = chunk(p.getPayloadMap());
+                        if (c != null) {
+                            page.add(c);
+                        }
+                    }
+                    return new PagedScan.Page<>(
+                            page,
+                            response.hasNextPageOffset() ? response.getNextPageOffset() : null);
+                });
     }
 
     private static WithVectorsSelector noVectors() {

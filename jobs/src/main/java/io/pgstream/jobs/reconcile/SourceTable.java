@@ -7,6 +7,7 @@ import io.pgstream.connector.pgoutput.TypeRegistry;
 import io.pgstream.connector.pgoutput.ValueDecoder;
 import io.pgstream.connector.slot.Identifiers;
 import io.pgstream.connector.slot.TableId;
+import io.pgstream.jobs.document.TextSelect;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,14 +70,7 @@ final class SourceTable {
             }
         }
         String relation = table.quoted();
-        String select =
-                "SELECT "
-                        + columns.stream()
-                                .map(c -> Identifiers.quote(c) + "::text")
-                                .collect(Collectors.joining(", "))
-                        + " FROM "
-                        + relation
-                        + " AS r";
+        String select = TextSelect.from(columns, relation) + " AS r";
         // Qualified: a bare name in ORDER BY would pick the output column of that name, the key's
         // text form, and order the keys as text.
         String keyList =
@@ -109,15 +103,7 @@ final class SourceTable {
                         + ") AS u("
                         + aliases
                         + "))";
-        this.present =
-                "SELECT "
-                        + key.stream()
-                                .map(c -> Identifiers.quote(c) + "::text")
-                                .collect(Collectors.joining(", "))
-                        + " FROM "
-                        + relation
-                        + " AS r"
-                        + byKeys;
+        this.present = TextSelect.from(key, relation) + " AS r" + byKeys;
         this.current = select + byKeys;
     }
 

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgstream.connector.testutils.PostgresExtension;
-import java.lang.management.ManagementFactory;
+import io.pgstream.jobs.testutils.CliProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -82,28 +80,10 @@ class ReconcileProcessITCase {
                         "  table: public.rc_big_vectors",
                         ""));
 
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx64m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PgstreamCli.class.getName());
-        command.add("reconcile");
-        command.add("--config");
-        command.add(config.toString());
         Path out = dir.resolve("out.json");
         Path err = dir.resolve("err.log");
         Process p =
-                new ProcessBuilder(command)
-                        .directory(dir.toFile())
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
+                CliProcess.start(dir, out, err, "64m", "reconcile", "--config", config.toString());
         boolean finished = p.waitFor(5, TimeUnit.MINUTES);
         if (!finished) {
             p.destroyForcibly();

@@ -86,8 +86,7 @@ class SlotInUseITCase {
     }
 
     private static String dsn() {
-        var c = PG.config();
-        return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
+        return CliJobFile.dsn(PG);
     }
 
     @Test

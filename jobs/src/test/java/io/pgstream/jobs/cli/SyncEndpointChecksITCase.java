@@ -10,7 +10,6 @@ import io.pgstream.jobs.testutils.TestingOpenAiServer.Answer;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -42,31 +41,16 @@ class SyncEndpointChecksITCase {
         PG.execute("CREATE TABLE ep_docs (id int PRIMARY KEY, title text, body text)");
     }
 
-    private static String dsn() {
-        var c = PG.config();
-        return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
-    }
-
     /** A job file for {@code public.ep_docs} on its own slot with these embedding and sink keys. */
     private Path jobFile(String slot, String embedding, String sink) throws Exception {
-        Path config = dir.resolve(slot + ".yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + dsn() + "'",
-                        "  tables: [public.ep_docs]",
-                        "  slot: " + slot,
-                        "embedding:",
-                        "  columns: [title, body]",
-                        "  " + embedding,
-                        "sink:",
-                        "  " + sink,
-                        "checkpoint:",
-                        "  dir: '" + dir.resolve("checkpoints-" + slot) + "'",
-                        ""));
-        return config;
+        return CliJobFile.write(
+                dir,
+                PG,
+                "ep_docs",
+                slot,
+                "  columns: [title, body]\n  " + embedding,
+                "  " + sink,
+                dir.resolve("checkpoints-" + slot).toString());
     }
 
     private static String openAi(String baseUrl, String extra) {

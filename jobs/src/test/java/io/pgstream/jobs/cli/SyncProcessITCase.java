@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
+import io.pgstream.jobs.testutils.CliProcess;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -37,26 +34,8 @@ class SyncProcessITCase {
     @TempDir Path dir;
 
     private Process start(Path config, Path log) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx768m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PgstreamCli.class.getName());
-        command.add("sync");
-        command.add("--config");
-        command.add(config.toString());
-        command.add("--no-progress");
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        return CliProcess.startLogged(
+                dir, log, "768m", "sync", "--config", config.toString(), "--no-progress");
     }
 
     private static Map<String, String> query(String sql) throws SQLException {
@@ -68,7 +47,7 @@ class SyncProcessITCase {
                 .pollInterval(Duration.ofMillis(500))
                 // The sync process creates the vector table when it starts.
                 .ignoreExceptionsInstanceOf(SQLException.class)
-                .failFast("sync exited: " + tail(log), () -> !process.isAlive())
+                .failFast("sync exited: " + CliProcess.tail(log, 30), () -> !process.isAlive())
                 .untilAsserted(
                         () ->
                                 assertThat(query("SELECT id, content FROM docs_vectors"))
@@ -76,15 +55,6 @@ class SyncProcessITCase {
                                                 query(
                                                         "SELECT id::text, title || E'\\n\\n' ||"
                                                                 + " body FROM docs")));
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
     }
 
     /**
@@ -318,7 +288,7 @@ class SyncProcessITCase {
             await().atMost(Duration.ofMinutes(4))
                     .pollInterval(Duration.ofMillis(500))
                     .ignoreExceptionsInstanceOf(SQLException.class)
-                    .failFast("sync exited: " + tail(log), () -> !second.isAlive())
+                    .failFast("sync exited: " + CliProcess.tail(log, 30), () -> !second.isAlive())
                     .untilAsserted(() -> assertThat(index.read()).isEqualTo(query(tableSql)));
             assertThat(Files.readString(log)).contains("resuming from checkpoint");
             assertThat(indexSize.read())

@@ -28,31 +28,16 @@ class SyncStartupChecksITCase {
         PG.execute("CREATE TABLE res_tpl (id int PRIMARY KEY, title text, body text)");
     }
 
-    private static String dsn() {
-        var c = PG.config();
-        return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
-    }
-
     /** A job file for {@code public.res_tpl} on its own slot, with {@code embedding} lines. */
     private Path jobFile(String slot, String embedding, String checkpointDir) throws Exception {
-        Path config = dir.resolve(slot + ".yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + dsn() + "'",
-                        "  tables: [public.res_tpl]",
-                        "  slot: " + slot,
-                        "embedding:",
-                        "  " + embedding,
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public." + slot + "_vectors",
-                        "checkpoint:",
-                        "  dir: '" + checkpointDir + "'",
-                        ""));
-        return config;
+        return CliJobFile.write(
+                dir,
+                PG,
+                "res_tpl",
+                slot,
+                "  " + embedding,
+                "  type: pgvector\n  table: public." + slot + "_vectors",
+                checkpointDir);
     }
 
     private Path jobFile(String slot, String embedding) throws Exception {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.testutils.CliProcess;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class SyncStatusLineITCase {
             try {
                 await().atMost(Duration.ofMinutes(3))
                         .pollInterval(Duration.ofMillis(200))
-                        .failFast("sync exited: " + tail(log), () -> !sync.isAlive())
+                        .failFast("sync exited: " + CliProcess.tail(log, 40), () -> !sync.isAlive())
                         .until(() -> streamingLines(log).size() > 0);
 
                 List<Integer> percentages = new ArrayList<>();
@@ -70,11 +70,15 @@ class SyncStatusLineITCase {
                         percentages.add(Integer.parseInt(m.group(1)));
                     }
                 }
-                assertThat(percentages).as("backfill percentages in\n%s", tail(log)).isSorted();
+                assertThat(percentages)
+                        .as("backfill percentages in\n%s", CliProcess.tail(log, 40))
+                        .isSorted();
                 Set<Integer> between = new TreeSet<>(percentages);
                 between.removeIf(p -> p == 0 || p == 100);
                 assertThat(between)
-                        .as("percentages strictly between 0 and 100 in\n%s", tail(log))
+                        .as(
+                                "percentages strictly between 0 and 100 in\n%s",
+                                CliProcess.tail(log, 40))
                         .hasSizeGreaterThanOrEqualTo(2);
 
                 PG.execute(
@@ -86,7 +90,7 @@ class SyncStatusLineITCase {
                                 + ") g");
                 await().atMost(Duration.ofMinutes(1))
                         .pollInterval(Duration.ofMillis(200))
-                        .failFast("sync exited: " + tail(log), () -> !sync.isAlive())
+                        .failFast("sync exited: " + CliProcess.tail(log, 40), () -> !sync.isAlive())
                         .untilAsserted(
                                 () ->
                                         assertThat(streamingLines(log))
@@ -146,24 +150,15 @@ class SyncStatusLineITCase {
     }
 
     private Process start(Path config, Path log) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx768m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PgstreamCli.class.getName());
-        command.addAll(
-                List.of("sync", "--config", config.toString(), "--status-interval", "200ms"));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        return CliProcess.startLogged(
+                dir,
+                log,
+                "768m",
+                "sync",
+                "--config",
+                config.toString(),
+                "--status-interval",
+                "200ms");
     }
 
     private static List<Matcher> streamingLines(Path log) throws Exception {
@@ -183,14 +178,5 @@ class SyncStatusLineITCase {
 
     private static long number(String digits) {
         return Long.parseLong(digits.replace(",", ""));
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = lines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }

@@ -26,8 +26,7 @@ class TailCommandITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String dsn() {
-        var c = PG.config();
-        return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
+        return CliJobFile.dsn(PG);
     }
 
     /** Runs the CLI on a background thread; the future holds what it printed. */

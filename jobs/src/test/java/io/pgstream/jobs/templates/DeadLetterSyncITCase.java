@@ -134,13 +134,9 @@ class DeadLetterSyncITCase {
 
     private static JobConfig config(String name, String baseUrl) {
         String embedding =
-                String.join(
-                        "\n",
-                        "  model: openai",
-                        "  base-url: " + baseUrl,
-                        "  model-name: text-embedding-testing",
-                        "  dimensions: " + DIMENSIONS,
-                        "  template: \"{title}\\n\\n{body}\"",
+                SyncJobHarness.openAiEmbedding(
+                        baseUrl,
+                        DIMENSIONS,
                         "  batch-size: 32",
                         "  max-linger: 200ms",
                         "  max-attempts: 3",

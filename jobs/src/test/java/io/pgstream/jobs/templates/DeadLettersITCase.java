@@ -99,15 +99,8 @@ class DeadLettersITCase {
         try (TestingOpenAiServer model = TestingOpenAiServer.start(DIMENSIONS)) {
             model.respondWith(refusePoison(model, refuse));
             String embedding =
-                    String.join(
-                            "\n",
-                            "  model: openai",
-                            "  base-url: " + model.baseUrl(),
-                            "  model-name: text-embedding-testing",
-                            "  dimensions: " + DIMENSIONS,
-                            "  template: \"{title}\\n\\n{body}\"",
-                            "  max-linger: 20ms",
-                            "  max-attempts: 2");
+                    SyncJobHarness.openAiEmbedding(
+                            model.baseUrl(), DIMENSIONS, "  max-linger: 20ms", "  max-attempts: 2");
             String sink = SyncJobHarness.pgvectorSink(t);
             Path job = dir.resolve(t + ".yaml");
             Files.writeString(job, SyncJobHarness.yaml(PG, t, List.of(t), embedding, sink));

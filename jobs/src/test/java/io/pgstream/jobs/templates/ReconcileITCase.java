@@ -71,14 +71,7 @@ class ReconcileITCase {
     }
 
     private static String embedding() {
-        return String.join(
-                "\n",
-                "  model: openai",
-                "  base-url: " + model.baseUrl(),
-                "  model-name: text-embedding-testing",
-                "  dimensions: " + DIMENSIONS,
-                "  template: \"{title}\\n\\n{body}\"",
-                "  max-linger: 20ms");
+        return SyncJobHarness.openAiEmbedding(model.baseUrl(), DIMENSIONS, "  max-linger: 20ms");
     }
 
     private record Run(int exitCode, JsonNode json, String err) {}
@@ -131,12 +124,7 @@ class ReconcileITCase {
     }
 
     private static void awaitIndexEqualsTable(String t) {
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(300))
-                .untilAsserted(
-                        () ->
-                                assertThat(SyncJobHarness.index(PG, t))
-                                        .isEqualTo(SyncJobHarness.table(PG, t)));
+        SyncJobHarness.awaitIndexEqualsTable(PG, t, Duration.ofMinutes(3));
     }
 
     private static long currentLsn() throws SQLException {

@@ -40,13 +40,9 @@ class SyncFaultsITCase {
     private static final int DIMENSIONS = 8;
 
     private static String embedding(TestingOpenAiServer model, String... extra) {
-        return String.join(
-                "\n",
-                "  model: openai",
-                "  base-url: " + model.baseUrl(),
-                "  model-name: text-embedding-testing",
-                "  dimensions: " + DIMENSIONS,
-                "  template: \"{title}\\n\\n{body}\"",
+        return SyncJobHarness.openAiEmbedding(
+                model.baseUrl(),
+                DIMENSIONS,
                 "  max-linger: 20ms",
                 "  request-timeout: 1s",
                 "  max-attempts: 4",

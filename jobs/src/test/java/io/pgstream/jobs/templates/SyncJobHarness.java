@@ -1,8 +1,13 @@
 package io.pgstream.jobs.templates;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -74,6 +79,25 @@ final class SyncJobHarness {
                 "  batch-size: 200");
     }
 
+    /**
+     * The {@code embedding:} lines for a fake OpenAI endpoint ({@code TestingOpenAiServer}) at
+     * {@code baseUrl}, with the {@code {title}\n\n{body}} template every harness table renders.
+     *
+     * @param extra further indented lines, such as {@code " max-linger: 20ms"}
+     */
+    static String openAiEmbedding(String baseUrl, int dimensions, String... extra) {
+        List<String> lines =
+                new ArrayList<>(
+                        List.of(
+                                "  model: openai",
+                                "  base-url: " + baseUrl,
+                                "  model-name: text-embedding-testing",
+                                "  dimensions: " + dimensions,
+                                "  template: \"{title}\\n\\n{body}\""));
+        lines.addAll(List.of(extra));
+        return String.join("\n", lines);
+    }
+
     /** Prepares the index and starts the job, checkpointing every 300 ms. */
     static JobClient start(JobConfig config) throws Exception {
         return start(config, new Configuration());
@@ -104,5 +128,12 @@ final class SyncJobHarness {
     /** id → the content stored in {@code public.<name>_vectors} (chunk 0; chunking is off). */
     static Map<String, String> index(PostgresExtension pg, String name) throws SQLException {
         return pg.queryMap("SELECT id, content FROM " + name + "_vectors");
+    }
+
+    /** Waits, polling every 300 ms, until {@link #index} equals {@link #table} for {@code name}. */
+    static void awaitIndexEqualsTable(PostgresExtension pg, String name, Duration atMost) {
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> assertThat(index(pg, name)).isEqualTo(table(pg, name)));
     }
 }

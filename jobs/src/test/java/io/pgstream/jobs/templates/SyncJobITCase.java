@@ -58,9 +58,7 @@ class SyncJobITCase {
     }
 
     private static void awaitIndexEqualsTable(String name) {
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(300))
-                .untilAsserted(() -> assertThat(index(name)).isEqualTo(table(name)));
+        SyncJobHarness.awaitIndexEqualsTable(PG, name, Duration.ofMinutes(3));
     }
 
     @Test

@@ -202,13 +202,9 @@ class ToastedTextSyncITCase {
 
     private static JobConfig config(String name, String baseUrl, boolean chunked) {
         String embedding =
-                String.join(
-                        "\n",
-                        "  model: openai",
-                        "  base-url: " + baseUrl,
-                        "  model-name: text-embedding-testing",
-                        "  dimensions: " + DIMENSIONS,
-                        "  template: \"{title}\\n\\n{body}\"",
+                SyncJobHarness.openAiEmbedding(
+                        baseUrl,
+                        DIMENSIONS,
                         "  max-linger: 20ms",
                         chunked ? "  chunking: {max-chars: " + CHUNK_CHARS + "}" : "");
         return SyncJobHarness.config(PG, name, embedding, SyncJobHarness.pgvectorSink(name));
@@ -230,9 +226,7 @@ class ToastedTextSyncITCase {
     }
 
     private static void awaitIndexEqualsTable(String t) {
-        await().atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(300))
-                .untilAsserted(() -> assertThat(index(t)).isEqualTo(table(t)));
+        SyncJobHarness.awaitIndexEqualsTable(PG, t, Duration.ofMinutes(2));
     }
 
     /** Each row's chunks, in order, are the chunker's split of the row's current text. */

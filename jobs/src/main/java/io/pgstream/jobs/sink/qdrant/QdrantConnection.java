@@ -5,13 +5,19 @@ import io.grpc.StatusRuntimeException;
 import io.pgstream.jobs.endpoint.NetworkFailure;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
+import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.Points.GetPoints;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.WithVectorsSelector;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +132,24 @@ public final class QdrantConnection implements AutoCloseable {
 
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /**
+     * The points with these ids in the configured collection, with only {@code payloadFields} and
+     * no vectors; ids that are not stored are left out. {@code what} names the read, for the error.
+     */
+    public List<RetrievedPoint> retrieve(List<PointId> ids, List<String> payloadFields, String what)
+            throws IOException {
+        return await(
+                client.retrieveAsync(
+                        GetPoints.newBuilder()
+                                .setCollectionName(config.collection())
+                                .addAllIds(ids)
+                                .setWithPayload(WithPayloadSelectorFactory.include(payloadFields))
+                                .setWithVectors(WithVectorsSelector.newBuilder().setEnable(false))
+                                .build(),
+                        config.timeout()),
+                what);
     }
 
     /**

@@ -3,12 +3,9 @@ package io.pgstream.jobs.sink.qdrant;
 import static io.qdrant.client.PointIdFactory.id;
 
 import io.pgstream.jobs.sink.ContentHashLookup;
-import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.WithVectorsSelector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,24 +46,9 @@ public final class QdrantContentHashLookup implements ContentHashLookup {
             points.add(id(QdrantPointIds.pointId(sourceTable, id, 0)));
         }
         List<RetrievedPoint> found =
-                connection.await(
-                        connection
-                                .client()
-                                .retrieveAsync(
-                                        GetPoints.newBuilder()
-                                                .setCollectionName(collection)
-                                                .addAllIds(points)
-                                                .setWithPayload(
-                                                        WithPayloadSelectorFactory.include(
-                                                                List.of(
-                                                                        QdrantPayloads.ID,
-                                                                        QdrantPayloads
-                                                                                .CONTENT_HASH)))
-                                                .setWithVectors(
-                                                        WithVectorsSelector.newBuilder()
-                                                                .setEnable(false))
-                                                .build(),
-                                        connection.config().timeout()),
+                connection.retrieve(
+                        points,
+                        List.of(QdrantPayloads.ID, QdrantPayloads.CONTENT_HASH),
                         "reading content hashes");
         for (RetrievedPoint p : found) {
             Value id = p.getPayloadMap().get(QdrantPayloads.ID);

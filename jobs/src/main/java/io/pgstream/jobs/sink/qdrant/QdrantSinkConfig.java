@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Where the Qdrant collection is and how to write to it. Immutable and serializable. The API key is
@@ -29,29 +30,18 @@ public final class QdrantSinkConfig implements Serializable {
     private final Duration timeout;
     private final Duration maxLinger;
 
-    private QdrantSinkConfig(
-            String host,
-            int port,
-            boolean tls,
-            String apiKeyEnv,
-            String apiKey,
-            String collection,
-            int dimensions,
-            QdrantDistance distance,
-            int batchSize,
-            Duration timeout,
-            Duration maxLinger) {
-        this.host = host;
-        this.port = port;
-        this.tls = tls;
-        this.apiKeyEnv = apiKeyEnv;
-        this.apiKey = apiKey;
-        this.collection = Objects.requireNonNull(collection, "collection");
-        this.dimensions = dimensions;
-        this.distance = Objects.requireNonNull(distance, "distance");
-        this.batchSize = batchSize;
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.maxLinger = maxLinger;
+    private QdrantSinkConfig(Draft d) {
+        this.host = d.host;
+        this.port = d.port;
+        this.tls = d.tls;
+        this.apiKeyEnv = d.apiKeyEnv;
+        this.apiKey = d.apiKey;
+        this.collection = Objects.requireNonNull(d.collection, "collection");
+        this.dimensions = d.dimensions;
+        this.distance = Objects.requireNonNull(d.distance, "distance");
+        this.batchSize = d.batchSize;
+        this.timeout = Objects.requireNonNull(d.timeout, "timeout");
+        this.maxLinger = d.maxLinger;
         if (collection.isBlank()) {
             throw new IllegalArgumentException("Qdrant collection name is empty");
         }
@@ -84,96 +74,91 @@ public final class QdrantSinkConfig implements Serializable {
                             + "': expected http://host:6334 (plaintext) or https://host:6334"
                             + " (TLS)");
         }
-        return new QdrantSinkConfig(
-                uri.getHost(),
-                uri.getPort() < 0 ? 6334 : uri.getPort(),
-                "https".equals(scheme),
-                null,
-                null,
-                collection,
-                dimensions,
-                QdrantDistance.COSINE,
-                SinkOptions.BATCH_SIZE.defaultValue(),
-                DEFAULT_TIMEOUT,
-                SinkOptions.MAX_LINGER.defaultValue());
+        Draft d = new Draft();
+        d.host = uri.getHost();
+        d.port = uri.getPort() < 0 ? 6334 : uri.getPort();
+        d.tls = "https".equals(scheme);
+        d.collection = collection;
+        d.dimensions = dimensions;
+        d.distance = QdrantDistance.COSINE;
+        d.batchSize = SinkOptions.BATCH_SIZE.defaultValue();
+        d.timeout = DEFAULT_TIMEOUT;
+        d.maxLinger = SinkOptions.MAX_LINGER.defaultValue();
+        return new QdrantSinkConfig(d);
     }
 
+    /** Reads the key from {@code variable} where the job runs; drops a key given directly. */
     public QdrantSinkConfig withApiKeyEnv(String variable) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                variable,
-                null,
-                collection,
-                dimensions,
-                distance,
-                batchSize,
-                timeout,
-                maxLinger);
+        return with(
+                d -> {
+                    d.apiKeyEnv = variable;
+                    d.apiKey = null;
+                });
     }
 
+    /** Uses {@code key} as given; drops a variable named by {@link #withApiKeyEnv}. */
     public QdrantSinkConfig withApiKey(String key) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                null,
-                key,
-                collection,
-                dimensions,
-                distance,
-                batchSize,
-                timeout,
-                maxLinger);
+        return with(
+                d -> {
+                    d.apiKeyEnv = null;
+                    d.apiKey = key;
+                });
     }
 
     public QdrantSinkConfig withBatchSize(int n) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                apiKeyEnv,
-                apiKey,
-                collection,
-                dimensions,
-                distance,
-                n,
-                timeout,
-                maxLinger);
+        return with(d -> d.batchSize = n);
     }
 
     /**
      * @param linger null to flush on batch size and checkpoints only
      */
     public QdrantSinkConfig withMaxLinger(Duration linger) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                apiKeyEnv,
-                apiKey,
-                collection,
-                dimensions,
-                distance,
-                batchSize,
-                timeout,
-                linger);
+        return with(d -> d.maxLinger = linger);
     }
 
     public QdrantSinkConfig withTimeout(Duration t) {
-        return new QdrantSinkConfig(
-                host,
-                port,
-                tls,
-                apiKeyEnv,
-                apiKey,
-                collection,
-                dimensions,
-                distance,
-                batchSize,
-                t,
-                maxLinger);
+        return with(d -> d.timeout = t);
+    }
+
+    /** A copy with what {@code change} sets; the constructor checks the result again. */
+    private QdrantSinkConfig with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new QdrantSinkConfig(d);
+    }
+
+    /**
+     * The fields of a config being made, so each wither names only what it changes instead of
+     * repeating every constructor argument.
+     */
+    private static final class Draft {
+        String host;
+        int port;
+        boolean tls;
+        String apiKeyEnv;
+        String apiKey;
+        String collection;
+        int dimensions;
+        QdrantDistance distance;
+        int batchSize;
+        Duration timeout;
+        Duration maxLinger;
+
+        Draft() {}
+
+        Draft(QdrantSinkConfig c) {
+            host = c.host;
+            port = c.port;
+            tls = c.tls;
+            apiKeyEnv = c.apiKeyEnv;
+            apiKey = c.apiKey;
+            collection = c.collection;
+            dimensions = c.dimensions;
+            distance = c.distance;
+            batchSize = c.batchSize;
+            timeout = c.timeout;
+            maxLinger = c.maxLinger;
+        }
     }
 
     /**
