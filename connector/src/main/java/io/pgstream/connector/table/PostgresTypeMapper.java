@@ -1,5 +1,6 @@
 package io.pgstream.connector.table;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.table.api.DataTypes;
@@ -53,39 +54,30 @@ final class PostgresTypeMapper {
 
     /** Built-in types the decoder maps to a dedicated Java type (not their text form). */
     private static final Set<String> MAPPED =
-            Set.of(
-                    "bool",
-                    "int2",
-                    "int4",
-                    "int8",
-                    "oid",
-                    "float4",
-                    "float8",
-                    "numeric",
-                    "text",
-                    "varchar",
-                    "bpchar",
-                    "name",
-                    "xml",
-                    "char",
-                    "uuid",
-                    "json",
-                    "jsonb",
-                    "bytea",
-                    "date",
-                    "time",
-                    "timetz",
-                    "timestamp",
-                    "timestamptz",
-                    "interval",
-                    "inet",
-                    "cidr",
-                    "macaddr",
-                    "macaddr8",
-                    "money",
-                    "vector");
+            union(
+                    TEXT_LIKE,
+                    Set.of(
+                            "bool",
+                            "int2",
+                            "int4",
+                            "int8",
+                            "oid",
+                            "float4",
+                            "float8",
+                            "bytea",
+                            "date",
+                            "time",
+                            "timestamp",
+                            "timestamptz",
+                            "vector"));
 
     private PostgresTypeMapper() {}
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /**
      * The converter for a column read as {@code declared}.

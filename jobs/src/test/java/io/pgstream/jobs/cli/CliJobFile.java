@@ -9,11 +9,11 @@ import java.nio.file.Path;
  * the DSN without a password (the tests' server trusts local clients), one table of {@code public}
  * on its own slot.
  */
-final class CliJobFile {
+public final class CliJobFile {
     private CliJobFile() {}
 
     /** {@code postgresql://user@host:port/database} of the test database. */
-    static String dsn(PostgresExtension pg) {
+    public static String dsn(PostgresExtension pg) {
         var c = pg.config();
         return "postgresql://" + c.user() + "@" + c.host() + ":" + c.port() + "/" + c.database();
     }
@@ -50,5 +50,21 @@ final class CliJobFile {
                         "  dir: '" + checkpointDir + "'",
                         ""));
         return config;
+    }
+
+    /** The first lines of a job file: the {@code source:} section's DSN, one table and its slot. */
+    public static String source(PostgresExtension pg, String table, String slot) {
+        return String.join(
+                "\n",
+                "source:",
+                "  dsn: '" + dsn(pg) + "'",
+                "  tables: [" + table + "]",
+                "  slot: " + slot);
+    }
+
+    /** Writes {@code text} to {@code file} and returns the file. */
+    public static Path write(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        return file;
     }
 }

@@ -60,25 +60,26 @@ class ReconcileProcessITCase {
                         + " '[1,0,0,0,0,0,0,0]', 'gone', 'x', 1), ('public.rc_big', '-5', 0,"
                         + " '[1,0,0,0,0,0,0,0]', 'gone', 'x', 1)",
                 "UPDATE rc_big SET body = 'rewritten' WHERE id = 77777");
-        Path config = dir.resolve("job.yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + PG.config().redacted() + "'",
-                        "  tables: [public.rc_big]",
-                        "  slot: s_" + PG.config().database() + "_rc_big",
-                        "embedding:",
-                        "  model: openai",
-                        "  base-url: http://127.0.0.1:9", // never called: a check embeds nothing
-                        "  model-name: text-embedding-testing",
-                        "  dimensions: 8",
-                        "  template: \"{title}\\n\\n{body}\"",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public.rc_big_vectors",
-                        ""));
+        Path config =
+                CliJobFile.write(
+                        dir.resolve("job.yaml"),
+                        String.join(
+                                "\n",
+                                CliJobFile.source(
+                                        PG,
+                                        "public.rc_big",
+                                        "s_" + PG.config().database() + "_rc_big"),
+                                "embedding:",
+                                "  model: openai",
+                                "  base-url: http://127.0.0.1:9", // never called: a check embeds
+                                // nothing
+                                "  model-name: text-embedding-testing",
+                                "  dimensions: 8",
+                                "  template: \"{title}\\n\\n{body}\"",
+                                "sink:",
+                                "  type: pgvector",
+                                "  table: public.rc_big_vectors",
+                                ""));
 
         Path out = dir.resolve("out.json");
         Path err = dir.resolve("err.log");

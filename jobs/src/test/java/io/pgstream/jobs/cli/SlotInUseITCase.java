@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -92,24 +91,21 @@ class SlotInUseITCase {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void syncOnABusySlotExitsWith2NamingTheHolder() throws Exception {
-        Path config = dir.resolve("job.yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + dsn() + "'",
-                        "  tables: [public.res_docs]",
-                        "  slot: " + SLOT,
-                        "  publication: " + PUBLICATION,
-                        "embedding:",
-                        "  columns: [body]",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public.res_vectors",
-                        "checkpoint:",
-                        "  dir: '" + dir.resolve("checkpoints") + "'",
-                        ""));
+        Path config =
+                CliJobFile.write(
+                        dir.resolve("job.yaml"),
+                        String.join(
+                                "\n",
+                                CliJobFile.source(PG, "public.res_docs", SLOT),
+                                "  publication: " + PUBLICATION,
+                                "embedding:",
+                                "  columns: [body]",
+                                "sink:",
+                                "  type: pgvector",
+                                "  table: public.res_vectors",
+                                "checkpoint:",
+                                "  dir: '" + dir.resolve("checkpoints") + "'",
+                                ""));
 
         CliRun r = CliRun.of("sync", "--config", config.toString(), "--no-progress");
 

@@ -110,25 +110,23 @@ class SyncProcessITCase {
                 "INSERT INTO docs SELECT g, 'title ' || g, 'body ' || g"
                         + " FROM generate_series(1, 400) g");
         Path checkpoints = dir.resolve("checkpoints");
-        Path config = dir.resolve("job.yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + PG.config().redacted() + "'",
-                        "  tables: [public.docs]",
-                        "  slot: s_" + PG.config().database() + "_sync",
-                        "embedding:",
-                        "  template: \"{title}\\n\\n{body}\"",
-                        "  max-linger: 20ms",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public.docs_vectors",
-                        "checkpoint:",
-                        "  interval: 500ms",
-                        "  dir: '" + checkpoints + "'",
-                        ""));
+        Path config =
+                CliJobFile.write(
+                        dir.resolve("job.yaml"),
+                        String.join(
+                                "\n",
+                                CliJobFile.source(
+                                        PG, "public.docs", "s_" + PG.config().database() + "_sync"),
+                                "embedding:",
+                                "  template: \"{title}\\n\\n{body}\"",
+                                "  max-linger: 20ms",
+                                "sink:",
+                                "  type: pgvector",
+                                "  table: public.docs_vectors",
+                                "checkpoint:",
+                                "  interval: 500ms",
+                                "  dir: '" + checkpoints + "'",
+                                ""));
         Path log = dir.resolve("sync.log");
         long seed = System.nanoTime();
         System.out.println("SyncProcessITCase seed = " + seed);

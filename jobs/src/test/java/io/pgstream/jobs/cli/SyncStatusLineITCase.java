@@ -120,32 +120,30 @@ class SyncStatusLineITCase {
     }
 
     private Path jobFile(String baseUrl) throws Exception {
-        Path config = dir.resolve("job.yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + PG.config().redacted() + "'",
-                        "  tables: [public.st_docs]",
-                        "  slot: st_" + PG.config().database(),
-                        "  publication: st_pub",
-                        "  chunk-size: 500",
-                        "embedding:",
-                        "  model: openai",
-                        "  base-url: " + baseUrl,
-                        "  model-name: text-embedding-testing",
-                        "  dimensions: 8",
-                        "  template: \"{title}\\n\\n{body}\"",
-                        "  batch-size: 64",
-                        "  max-linger: 20ms",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public.st_docs_vectors",
-                        "checkpoint:",
-                        "  interval: 500ms",
-                        "  dir: '" + dir.resolve("checkpoints") + "'",
-                        ""));
+        Path config =
+                CliJobFile.write(
+                        dir.resolve("job.yaml"),
+                        String.join(
+                                "\n",
+                                CliJobFile.source(
+                                        PG, "public.st_docs", "st_" + PG.config().database()),
+                                "  publication: st_pub",
+                                "  chunk-size: 500",
+                                "embedding:",
+                                "  model: openai",
+                                "  base-url: " + baseUrl,
+                                "  model-name: text-embedding-testing",
+                                "  dimensions: 8",
+                                "  template: \"{title}\\n\\n{body}\"",
+                                "  batch-size: 64",
+                                "  max-linger: 20ms",
+                                "sink:",
+                                "  type: pgvector",
+                                "  table: public.st_docs_vectors",
+                                "checkpoint:",
+                                "  interval: 500ms",
+                                "  dir: '" + dir.resolve("checkpoints") + "'",
+                                ""));
         return config;
     }
 

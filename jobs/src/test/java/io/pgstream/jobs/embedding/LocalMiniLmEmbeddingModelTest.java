@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import static io.pgstream.jobs.testutils.VectorMath.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -54,17 +55,5 @@ class LocalMiniLmEmbeddingModelTest {
                         LocalMiniLmEmbeddingModel.nativeLibraryOfAnotherClassloader(
                                 new UnsatisfiedLinkError("no onnxruntime in java.library.path")))
                 .isFalse();
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

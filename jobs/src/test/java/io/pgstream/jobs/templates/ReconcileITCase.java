@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.PostgresExtension;
-import io.pgstream.jobs.cli.PgstreamCli;
+import io.pgstream.jobs.cli.CliRun;
 import io.pgstream.jobs.embedding.ContentHash;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.qdrant.QdrantApplier;
@@ -16,9 +16,6 @@ import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
 import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,17 +81,11 @@ class ReconcileITCase {
         args[1] = "--config";
         args[2] = file.toString();
         System.arraycopy(extra, 0, args, 3, extra.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                PgstreamCli.run(
-                        args,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        String stderr = err.toString(StandardCharsets.UTF_8);
-        assertThat(stdout.lines().count()).as("one JSON object; stderr: " + stderr).isEqualTo(1);
-        return new Run(code, JSON.readTree(stdout), stderr);
+        CliRun run = CliRun.of(args);
+        assertThat(run.out().lines().count())
+                .as("one JSON object; stderr: " + run.err())
+                .isEqualTo(1);
+        return new Run(run.exitCode(), JSON.readTree(run.out()), run.err());
     }
 
     private static void assertCounts(

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.cli.CliJobFile;
 import io.pgstream.jobs.embedding.LocalMiniLmEmbeddingModel;
 import io.pgstream.jobs.testutils.StandaloneFlinkCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -68,26 +68,26 @@ class StandaloneClusterITCase {
                 "CREATE TABLE docs (id int PRIMARY KEY, title text NOT NULL, body text NOT NULL)",
                 "INSERT INTO docs SELECT g, 'title ' || g, 'body of document ' || g"
                         + " FROM generate_series(1, 5) g");
-        Path job = dir.resolve("job.yaml");
-        Files.writeString(
-                job,
-                String.join(
-                        "\n",
-                        "source:",
-                        "  dsn: '" + PG.config().redacted() + "'",
-                        "  tables: [public.docs]",
-                        "  slot: s_" + PG.config().database() + "_cluster",
-                        "embedding:",
-                        "  model: local",
-                        "  template: \"{title}\\n\\n{body}\"",
-                        "  max-linger: 20ms",
-                        "sink:",
-                        "  type: pgvector",
-                        "  table: public.docs_vectors",
-                        "checkpoint:",
-                        "  interval: 500ms",
-                        "  dir: '" + FLINK.checkpointDir() + "'",
-                        ""));
+        Path job =
+                CliJobFile.write(
+                        dir.resolve("job.yaml"),
+                        String.join(
+                                "\n",
+                                CliJobFile.source(
+                                        PG,
+                                        "public.docs",
+                                        "s_" + PG.config().database() + "_cluster"),
+                                "embedding:",
+                                "  model: local",
+                                "  template: \"{title}\\n\\n{body}\"",
+                                "  max-linger: 20ms",
+                                "sink:",
+                                "  type: pgvector",
+                                "  table: public.docs_vectors",
+                                "checkpoint:",
+                                "  interval: 500ms",
+                                "  dir: '" + FLINK.checkpointDir() + "'",
+                                ""));
         List<String> taskManagers = FLINK.taskManagerIds();
         assertThat(taskManagers).hasSize(1);
 

@@ -509,7 +509,10 @@ public final class TestingQdrantServer implements AutoCloseable {
                                     scored.add(
                                             ScoredPoint.newBuilder()
                                                     .setId(PointId.newBuilder().setUuid(id))
-                                                    .setScore((float) cosine(q, p.vector()))
+                                                    .setScore(
+                                                            (float)
+                                                                    VectorMath.cosine(
+                                                                            q, p.vector()))
                                                     .putAllPayload(p.payload())
                                                     .build()));
             scored.sort(Comparator.comparingDouble(ScoredPoint::getScore).reversed());
@@ -635,17 +638,5 @@ public final class TestingQdrantServer implements AutoCloseable {
             out[i] = data.get(i);
         }
         return out;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
