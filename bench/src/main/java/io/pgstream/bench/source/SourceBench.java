@@ -116,15 +116,21 @@ public final class SourceBench {
         }
     }
 
-    private record DrainResult(long changes, double seconds, double startupSeconds) {}
+    /**
+     * What one drain delivered: changes, seconds from its walsender going active to the end, and
+     * the seconds before that (the reader's own start).
+     */
+    public record DrainResult(long changes, double seconds, double startupSeconds) {}
 
     /** Notes when the slot first becomes active, i.e. when the reader's walsender starts. */
-    private static final class SlotWatcher extends Thread {
+    public static final class SlotWatcher extends Thread {
         private final PgConnectionConfig db;
         private final String slot;
-        volatile long activeSince;
 
-        SlotWatcher(PgConnectionConfig db, String slot) {
+        /** {@link System#nanoTime()} when the slot was first seen active; 0 until then. */
+        public volatile long activeSince;
+
+        public SlotWatcher(PgConnectionConfig db, String slot) {
             this.db = db;
             this.slot = slot;
             setDaemon(true);
@@ -153,7 +159,8 @@ public final class SourceBench {
         }
     }
 
-    private static DrainResult drainWithSource(PgConnectionConfig db, String slot, Lsn end)
+    /** Drains {@code slot} (publication {@code bench}) up to {@code end} with a bounded source. */
+    public static DrainResult drainWithSource(PgConnectionConfig db, String slot, Lsn end)
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
