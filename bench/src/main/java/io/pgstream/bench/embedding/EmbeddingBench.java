@@ -51,7 +51,7 @@ public final class EmbeddingBench {
             }
         }
         List<String> corpus = sentences(texts);
-        EmbeddingModel model = LocalMiniLmEmbeddingModel.shared();
+        EmbeddingModel model = LocalMiniLmEmbeddingModel.open(); // held: the job shares it
         model.embed(corpus.subList(0, Math.min(batch, corpus.size()))); // load and warm up
 
         long start = System.nanoTime();
@@ -63,6 +63,7 @@ public final class EmbeddingBench {
         emptyJob(); // the first mini-cluster start is the slowest
         double startup = emptyJob();
         double total = operatorJob(corpus, batch, inFlight);
+        model.close();
         if (COUNT.get() != texts) {
             throw new IllegalStateException("the sink got " + COUNT.get() + " writes");
         }

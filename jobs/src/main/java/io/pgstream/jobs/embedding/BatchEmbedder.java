@@ -198,9 +198,14 @@ final class BatchEmbedder implements AutoCloseable {
                         Instant.now()));
     }
 
+    /** Stops the batch threads, then closes the model (a shared local session is released). */
     @Override
     public void close() throws Exception {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            executor.shutdownNow();
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } finally {
+            model.close();
+        }
     }
 }

@@ -94,6 +94,18 @@ public final class EmbeddingOptions {
                     .defaultValue(4)
                     .withDescription("Model calls running at once per parallel subtask.");
 
+    /**
+     * A healthy batch of 64 short texts takes a fraction of a second; one that takes a minute is
+     * stuck in native code, and failing the task beats holding the batch through every checkpoint.
+     */
+    public static final ConfigOption<Duration> LOCAL_TIMEOUT =
+            ConfigOptions.key("embedding.local.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "With model local: longest time one batch may take; a slower one fails"
+                                    + " the task, which restarts from its last checkpoint.");
+
     public static final ConfigOption<Duration> REQUEST_TIMEOUT =
             ConfigOptions.key("embedding.request-timeout")
                     .durationType()

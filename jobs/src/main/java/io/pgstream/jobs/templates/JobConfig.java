@@ -66,7 +66,8 @@ public record JobConfig(
     /**
      * {@code embedding:} how rows become vectors. {@code requestsPerMinute} and {@code
      * tokensPerMinute} ({@code rate-limit:}) hold over all parallel subtasks together, 0: no limit;
-     * {@code pricePerMillionTokens} is null when not set.
+     * {@code pricePerMillionTokens} is null when not set; {@code localTimeout} ({@code local:
+     * timeout}) bounds a batch of the local model.
      */
     public record Embedding(
             EmbeddingOptions.Model model,
@@ -80,6 +81,7 @@ public record JobConfig(
             Duration maxLinger,
             int maxInFlightBatches,
             Duration requestTimeout,
+            Duration localTimeout,
             int maxAttempts,
             Duration retryAfterMax,
             int maxConcurrentRequests,

@@ -230,6 +230,9 @@ public final class JobConfigLoader {
                         EmbeddingOptions.MODEL_NAME,
                         EmbeddingOptions.API_KEY_ENV);
         if (model == Model.OPENAI) {
+            if (n.has("local")) {
+                throw n.error("local", "only applies to model: local");
+            }
             if (baseUrl == null) {
                 throw n.error(EmbeddingOptions.BASE_URL, "missing (required with model: openai)");
             }
@@ -283,6 +286,9 @@ public final class JobConfigLoader {
                     EmbeddingOptions.CHUNKING_OVERLAP_CHARS, "must be smaller than max-chars");
         }
         chunking.finish();
+        ConfigNode local = n.section("local", false);
+        Duration localTimeout = local.duration(EmbeddingOptions.LOCAL_TIMEOUT);
+        local.finish();
         ConfigNode rateLimit = n.section("rate-limit", false);
         Integer requestsPerMinute =
                 rateLimit.optionalInteger(EmbeddingOptions.RATE_LIMIT_REQUESTS_PER_MINUTE, 1);
@@ -317,6 +323,7 @@ public final class JobConfigLoader {
                 linger,
                 inFlight,
                 timeout,
+                localTimeout,
                 attempts,
                 retryAfterMax,
                 concurrent,

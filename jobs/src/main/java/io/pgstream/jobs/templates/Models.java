@@ -17,7 +17,7 @@ public final class Models {
     /** The model the job embeds with (created on the task managers). */
     public static EmbeddingModel.Factory factory(JobConfig.Embedding e) {
         if (e.model() == EmbeddingOptions.Model.LOCAL) {
-            return LocalMiniLmEmbeddingModel.factory();
+            return LocalMiniLmEmbeddingModel.factory(e.localTimeout());
         }
         return OpenAiEmbeddingModel.factory(openAi(e));
     }

@@ -42,6 +42,7 @@ class EmbeddingOperatorTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, RoutedChange, VectorWrite> harness;
     private TestingEmbeddingModel gatedModel;
+    private static SharedLocalSession hangingSession;
 
     @AfterEach
     void close() throws Exception {
@@ -386,6 +387,34 @@ class EmbeddingOperatorTest {
         // the failed batch never completes: finishing rethrows instead of waiting for it
         assertThatThrownBy(() -> harness.close()).hasStackTraceContaining("transient failure");
         harness = null;
+    }
+
+    @Test
+    void aLocalModelCallPastItsTimeoutFailsTheTaskWithoutHoldingIt() throws Exception {
+        TestingLocalInference inference = TestingLocalInference.hanging();
+        hangingSession = new SharedLocalSession(() -> inference);
+        EmbeddingOperator op =
+                new EmbeddingOperator(
+                        () -> new LocalMiniLmEmbeddingModel(hangingSession, Duration.ofMillis(300)),
+                        null,
+                        config(2, 2, 100));
+        harness = open(op);
+        process(up("1", "stuck in native code", 1));
+        inference.awaitCall();
+
+        assertThatThrownBy(() -> harness.endInput())
+                .hasStackTraceContaining("(embedding.local.timeout)");
+        assertThat(inference.running())
+                .as("the task thread did not wait for the stuck call")
+                .isOne();
+        // A failed task is closed without finish(): the operator releases its session at once.
+        op.close();
+        harness = null;
+        assertThat(inference.closes()).as("not under the call still running").isZero();
+        inference.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> inference.closes() == 1);
+        assertThat(hangingSession.isOpen()).isFalse();
+        assertThat(inference.closedWhileRunning()).isFalse();
     }
 
     // ---- chunking ----
