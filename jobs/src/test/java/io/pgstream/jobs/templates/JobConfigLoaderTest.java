@@ -217,6 +217,34 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void localTimeoutDefaultsToAMinuteAndAppliesOnlyToTheLocalModel() {
+        assertThat(parse(README_EXAMPLE).embedding().localTimeout())
+                .isEqualTo(Duration.ofMinutes(1));
+        JobConfig c =
+                parse(
+                        README_EXAMPLE.replace(
+                                "  model: local", "  model: local\n  local: {timeout: 2min}"));
+        assertThat(c.embedding().localTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        README_EXAMPLE.replace(
+                                                "  model: local",
+                                                "  model: local\n  local: {timeout: 0s}")))
+                .hasMessageContaining("embedding.local.timeout: must be positive");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "source: {dsn: 'postgresql://app@db/app', tables: docs}\n"
+                                                + "embedding: {model: openai, base-url:"
+                                                + " 'http://127.0.0.1:1/v1', model-name: m,"
+                                                + " dimensions: 3, columns: [body],"
+                                                + " local: {timeout: 2min}}\n"
+                                                + "sink: {type: pgvector, table: v}\n"))
+                .hasMessageContaining("embedding.local: only applies to model: local");
+    }
+
+    @Test
     void maxTextCharsReachesTheOperatorAndExcludesChunking() {
         JobConfig c =
                 parse(
