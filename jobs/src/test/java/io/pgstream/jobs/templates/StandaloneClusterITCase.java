@@ -27,14 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs/target/flink-lib} in the cluster's {@code lib/}.
  *
  * <p>The sync job, with the local ONNX model and pgvector, indexes the table and then its changes;
- * after a cancel, the same jar submitted again runs in a second user-code classloader in the same
+ * after a cancel, the same jar submitted again runs in a new user-code classloader in the same
  * TaskManager JVM, where the model's native libraries are already loaded: it must index changes
- * too, without a single task failure.
+ * too, without a single task failure. Three submit, run and cancel cycles: after each cancel the
+ * TaskManager log shows the job's ONNX session closed, so resubmitted jobs do not pile up native
+ * memory.
  */
 class StandaloneClusterITCase {
 
     private static final Path ROOT = PostgresExtension.repositoryRoot();
     private static final Path JOB_JAR = ROOT.resolve("jobs/target/pgstream-jobs-flink.jar");
+    private static final int CYCLES = 3;
 
     @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
@@ -63,7 +66,8 @@ class StandaloneClusterITCase {
     }
 
     @Test
-    void theShadedJarRunsAndRunsAgainInTheSameTaskManager() throws Exception {
+    void theShadedJarRunsAgainAndAgainInTheSameTaskManagerAndFreesItsModelSession()
+            throws Exception {
         PG.execute(
                 "CREATE TABLE docs (id int PRIMARY KEY, title text NOT NULL, body text NOT NULL)",
                 "INSERT INTO docs SELECT g, 'title ' || g, 'body of document ' || g"
@@ -91,24 +95,61 @@ class StandaloneClusterITCase {
         List<String> taskManagers = FLINK.taskManagerIds();
         assertThat(taskManagers).hasSize(1);
 
-        String first = FLINK.submit(JOB_JAR, SyncJob.class.getName(), "--config", job.toString());
-        awaitIndexEqualsTable(first);
-        assertThat(PG.queryValue("SELECT min(vector_dims(embedding)) FROM docs_vectors"))
-                .isEqualTo(LocalMiniLmEmbeddingModel.DIMENSIONS);
-        PG.execute("INSERT INTO docs VALUES (6, 'streamed', 'inserted while the job runs')");
-        awaitIndexEqualsTable(first);
-        assertThat(FLINK.taskFailures(first)).isEmpty();
-        FLINK.cancel(first);
+        String previous = null;
+        for (int cycle = 1; cycle <= CYCLES; cycle++) {
+            String jobId =
+                    FLINK.submit(JOB_JAR, SyncJob.class.getName(), "--config", job.toString());
+            assertThat(jobId).isNotEqualTo(previous);
+            awaitIndexEqualsTable(jobId);
+            if (cycle == 1) {
+                assertThat(PG.queryValue("SELECT min(vector_dims(embedding)) FROM docs_vectors"))
+                        .isEqualTo(LocalMiniLmEmbeddingModel.DIMENSIONS);
+            }
+            PG.execute(
+                    "INSERT INTO docs VALUES ("
+                            + (5 + cycle)
+                            + ", 'cycle "
+                            + cycle
+                            + "', 'inserted while job "
+                            + cycle
+                            + " runs')");
+            awaitIndexEqualsTable(jobId);
+            assertThat(FLINK.taskFailures(jobId)).isEmpty();
+            assertThat(FLINK.taskManagerIds())
+                    .as("job %d ran in the same TaskManager JVM as the first", cycle)
+                    .isEqualTo(taskManagers);
+            FLINK.cancel(jobId);
+            awaitSessionsReleased(cycle);
+            previous = jobId;
+        }
+    }
 
-        String second = FLINK.submit(JOB_JAR, SyncJob.class.getName(), "--config", job.toString());
-        assertThat(second).isNotEqualTo(first);
-        PG.execute("INSERT INTO docs VALUES (7, 'second job', 'indexed by the second submission')");
-        awaitIndexEqualsTable(second);
-        assertThat(FLINK.taskFailures(second)).isEmpty();
-        assertThat(FLINK.taskManagerIds())
-                .as("the second job ran in the same TaskManager JVM as the first")
-                .isEqualTo(taskManagers);
-        FLINK.cancel(second);
+    /**
+     * After the cancel of job {@code cycle}, the TaskManager log shows as many ONNX sessions closed
+     * as opened, one per job so far, and never two open at once: no job left its session behind.
+     */
+    private static void awaitSessionsReleased(int cycle) {
+        await("the local model's sessions of " + cycle + " jobs closed in the TaskManager")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(
+                        () -> {
+                            int open = 0;
+                            int opened = 0;
+                            int closed = 0;
+                            for (String line : FLINK.taskManagerLog()) {
+                                if (line.contains("Local model session opened (")) {
+                                    opened++;
+                                    open++;
+                                    assertThat(open).as("sessions open at once").isOne();
+                                } else if (line.contains("Local model session closed (")) {
+                                    closed++;
+                                    open--;
+                                }
+                            }
+                            assertThat(opened).as("sessions opened").isEqualTo(cycle);
+                            assertThat(closed).as("sessions closed").isEqualTo(cycle);
+                        });
     }
 
     /** Waits for the index to equal the table; fails at once when a task of the job fails. */

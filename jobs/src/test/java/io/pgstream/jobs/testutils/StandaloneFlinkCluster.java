@@ -373,6 +373,11 @@ public final class StandaloneFlinkCluster
         return response.body();
     }
 
+    /** The TaskManager's log so far, line by line. */
+    public List<String> taskManagerLog() throws IOException {
+        return Files.readAllLines(workDir.resolve("taskmanager.log"), StandardCharsets.UTF_8);
+    }
+
     /** The last lines of every process's log (JobManager, TaskManager, each {@code flink run}). */
     public String logTails() {
         StringBuilder out = new StringBuilder();
