@@ -132,7 +132,8 @@ public final class LocalMiniLmEmbeddingModel implements EmbeddingModel {
 
     /**
      * Runs the batch on a thread of the session and waits at most the timeout for it. A batch past
-     * its deadline is abandoned (native code cannot be interrupted): the caller gets the failure at
+     * its deadline is abandoned, not interrupted (native code cannot be, and an interrupted wait in
+     * langchain4j would end the call while its texts still run): the caller gets the failure at
      * once, and the session stays open until that call returns.
      */
     @Override
@@ -147,7 +148,7 @@ public final class LocalMiniLmEmbeddingModel implements EmbeddingModel {
         try {
             return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            call.cancel(true);
+            call.cancel(false); // the call runs on: see SharedLocalSession
             throw new EmbeddingException(
                     "The local model did not embed a batch of "
                             + texts.size()
@@ -168,7 +169,7 @@ public final class LocalMiniLmEmbeddingModel implements EmbeddingModel {
                     e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            call.cancel(true);
+            call.cancel(false); // the call runs on: see SharedLocalSession
             throw new EmbeddingException("Interrupted while the local model embedded a batch", e);
         }
     }

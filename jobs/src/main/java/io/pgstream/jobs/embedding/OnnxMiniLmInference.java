@@ -118,9 +118,26 @@ final class OnnxMiniLmInference implements LocalInference {
         return vectors;
     }
 
+    /**
+     * Waits for the threads of the last batch (one failed text ends a call while its other texts
+     * may still run), then frees the native memory; never under a running inference.
+     */
     @Override
     public void close() {
-        threads.shutdownNow();
+        threads.shutdown();
+        boolean idle;
+        try {
+            idle = threads.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (!idle) {
+            LOG.warn(
+                    "The local model's ONNX session is left open: a text is still being embedded"
+                            + " after 30 s");
+            return;
+        }
         closeQuietly(session);
         options.close();
         closeTokenizer();
