@@ -47,15 +47,14 @@ class ModelProviderPlanningITCase {
     }
 
     /**
-     * 40 rows, more than ML_PREDICT's default of 10 in flight: with {@code
-     * table.exec.async-ml-predict.max-concurrent-operations} raised (as docs/sql.md says), they
-     * wait together and share one request.
+     * 40 rows, more than ML_PREDICT's default of 10 in flight: with its {@code
+     * max-concurrent-operations} raised (as docs/sql.md says), they wait together and share one
+     * request.
      */
     @Test
     void rowsThatArriveTogetherShareOneRequest() throws Exception {
         try (TestingOpenAiServer server = TestingOpenAiServer.start(3)) {
             TableEnvironment env = ModelSql.tableEnv();
-            env.getConfig().set("table.exec.async-ml-predict.max-concurrent-operations", "64");
             env.executeSql(
                     "CREATE TEMPORARY VIEW many AS SELECT CAST(n AS STRING) AS text FROM (VALUES "
                             + IntStream.rangeClosed(1, 40)
@@ -68,7 +67,8 @@ class ModelProviderPlanningITCase {
             try (CloseableIterator<Row> it =
                     env.executeSql(
                                     "SELECT text, embedding FROM ML_PREDICT(TABLE many, MODEL m,"
-                                            + " DESCRIPTOR(text))")
+                                            + " DESCRIPTOR(text),"
+                                            + " MAP['max-concurrent-operations', '64'])")
                             .collect()) {
                 while (it.hasNext()) {
                     Row r = it.next();
