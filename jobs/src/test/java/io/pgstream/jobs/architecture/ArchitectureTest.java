@@ -27,6 +27,7 @@ class ArchitectureTest {
     private static final String EMBEDDING = "io.pgstream.jobs.embedding..";
     private static final String DOCUMENT = "io.pgstream.jobs.document..";
     private static final String SINK = "io.pgstream.jobs.sink..";
+    private static final String MODEL = "io.pgstream.jobs.model..";
 
     private static JavaClasses production;
 
@@ -70,6 +71,8 @@ class ArchitectureTest {
                 .definedBy(DOCUMENT)
                 .layer("Sink")
                 .definedBy(SINK)
+                .layer("SQL models")
+                .definedBy(MODEL)
                 .whereLayer("Command line")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Templates")
@@ -78,8 +81,10 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Command line")
                 .whereLayer("Demo")
                 .mayOnlyBeAccessedByLayers("Command line")
+                .whereLayer("SQL models")
+                .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Embedding")
-                .mayOnlyBeAccessedByLayers("Templates", "Command line")
+                .mayOnlyBeAccessedByLayers("Templates", "Command line", "SQL models")
                 .whereLayer("Document")
                 .mayOnlyBeAccessedByLayers("Embedding", "Templates", "Command line")
                 .whereLayer("Sink")
