@@ -54,7 +54,10 @@ class MiniLmModelProviderITCase {
                         .collect()) {
             it.forEachRemaining(r -> vectors.put((Integer) r.getField(0), (Float[]) r.getField(1)));
         }
-        List<float[]> reference = LocalMiniLmEmbeddingModel.shared().embed(TEXTS);
+        List<float[]> reference;
+        try (LocalMiniLmEmbeddingModel model = LocalMiniLmEmbeddingModel.open()) {
+            reference = model.embed(TEXTS);
+        }
         assertThat(vectors).hasSize(3);
         for (int i = 0; i < TEXTS.size(); i++) {
             Float[] v = vectors.get(i + 1);
