@@ -3,7 +3,7 @@ package io.pgstream.jobs.embedding;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
-import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.DeadLetterChange;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +15,6 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,9 +38,9 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
-    /** Rows the model refused for good. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("embedding-dead-letters", TypeInformation.of(DeadLetter.class));
+    /** Rows the model refused for good, and refused rows since written ({@link RefusedMarks}). */
+    public static final OutputTag<DeadLetterChange> DEAD_LETTERS =
+            new OutputTag<>("embedding-dead-letters", TypeInformation.of(DeadLetterChange.class));
 
     private final EmbeddingModel.Factory modelFactory;
     private final ContentHashLookup.Factory lookupFactory;
@@ -53,6 +52,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private transient TextLimits limits;
 
     private transient ContentHashes hashes;
+    private transient RefusedMarks marks;
     private transient HeldChanges heldState;
     private transient List<RoutedChange> restoredHeld;
 
@@ -100,6 +100,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         hashes = ContentHashes.restore(context);
+        marks = RefusedMarks.register(context);
         heldState = HeldChanges.register(context);
         restoredHeld = heldState.restoredFor(getRuntimeContext().getTaskInfo());
     }
@@ -113,7 +114,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             .getMailboxExecutorFactory()
                             .createExecutor(getOperatorConfig().getChainIndex());
         }
-        queue = new OrderedOutput(output, keyContext(), hashes);
+        queue = new OrderedOutput(output, this, hashes, marks);
         limits = new TextLimits(config.chunker(), config.maxTextChars());
         var task = getRuntimeContext().getTaskInfo();
         String name = "embedding-" + task.getTaskNameWithSubtasks();
@@ -141,20 +142,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                         embedder, mailbox, getProcessingTimeService(), config, this::complete);
         metrics = new EmbeddingMetrics(group, () -> queue.size(), () -> sender.inFlight());
         reissueRestored();
-    }
-
-    private KeyContext keyContext() {
-        return new KeyContext() {
-            @Override
-            public void setCurrentKey(Object key) {
-                EmbeddingOperator.this.setCurrentKey(key);
-            }
-
-            @Override
-            public Object getCurrentKey() {
-                return EmbeddingOperator.this.getCurrentKey();
-            }
-        };
     }
 
     /** Changes held at the restored checkpoint go first, in their order, before new input. */
