@@ -3,6 +3,7 @@ package io.pgstream.jobs.document;
 import io.pgstream.connector.event.Lsn;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,12 @@ import java.util.Objects;
  *     compare them with {@link Lsn#compareTo}, never as signed {@code long}s.
  * @param commitTime commit time of the change's transaction (snapshot reads: time of the read); may
  *     be null
+ * @param keptMetadata metadata columns the change did not send (unchanged TOAST): their stored
+ *     values stay; every other stored metadata key not in {@code metadataJson} goes (a dropped
+ *     column). Empty: {@code metadataJson} is the whole metadata
+ * @param textError why the row's text cannot be rendered (a template column was dropped or renamed
+ *     in the table): the upsert becomes a dead letter rather than an embedding of a wrong text;
+ *     null otherwise
  */
 public record DocumentChange(
         Kind kind,
@@ -37,7 +44,9 @@ public record DocumentChange(
         String text,
         String metadataJson,
         Lsn lsn,
-        Instant commitTime)
+        Instant commitTime,
+        List<String> keptMetadata,
+        String textError)
         implements Serializable {
 
     /**
@@ -65,6 +74,7 @@ public record DocumentChange(
         if (kind == Kind.UPSERT) {
             Objects.requireNonNull(metadataJson, "metadataJson");
         }
+        keptMetadata = keptMetadata == null ? List.of() : List.copyOf(keptMetadata);
     }
 
     /** An upsert; {@code text} null means "text unchanged, refresh metadata only". */
@@ -75,17 +85,54 @@ public record DocumentChange(
             String metadataJson,
             Lsn lsn,
             Instant commitTime) {
+        return upsert(sourceTable, id, text, metadataJson, lsn, commitTime, List.of());
+    }
+
+    /** An upsert whose {@code keptMetadata} columns were not sent (unchanged TOAST). */
+    public static DocumentChange upsert(
+            String sourceTable,
+            String id,
+            String text,
+            String metadataJson,
+            Lsn lsn,
+            Instant commitTime,
+            List<String> keptMetadata) {
         return new DocumentChange(
-                Kind.UPSERT, sourceTable, id, text, metadataJson, lsn, commitTime);
+                Kind.UPSERT,
+                sourceTable,
+                id,
+                text,
+                metadataJson,
+                lsn,
+                commitTime,
+                keptMetadata,
+                null);
+    }
+
+    /** An upsert whose text cannot be rendered, for {@code textError}: a dead letter. */
+    public static DocumentChange unrenderable(
+            String sourceTable, String id, String textError, Lsn lsn, Instant commitTime) {
+        return new DocumentChange(
+                Kind.UPSERT,
+                sourceTable,
+                id,
+                null,
+                "{}",
+                lsn,
+                commitTime,
+                List.of(),
+                Objects.requireNonNull(textError, "textError"));
     }
 
     public static DocumentChange delete(
             String sourceTable, String id, Lsn lsn, Instant commitTime) {
-        return new DocumentChange(Kind.DELETE, sourceTable, id, null, null, lsn, commitTime);
+        return new DocumentChange(
+                Kind.DELETE, sourceTable, id, null, null, lsn, commitTime, List.of(), null);
     }
 
     public static DocumentChange truncate(String sourceTable, Lsn lsn, Instant commitTime) {
-        return new DocumentChange(Kind.TRUNCATE, sourceTable, null, null, null, lsn, commitTime);
+        return new DocumentChange(
+                Kind.TRUNCATE, sourceTable, null, null, null, lsn, commitTime, List.of(), null);
     }
 
     /** Whether {@link #text()} is the row's text (false: unchanged TOAST, keep the vectors). */

@@ -3,6 +3,7 @@ package io.pgstream.jobs.embedding;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
+import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.DeadLetterChange;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.util.List;
@@ -168,8 +169,15 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private void onUpsert(String key, DocumentChange change) throws Exception {
         waitForRoom();
         PendingWrite open = sender.open().get(key);
+        DeadLetter refusal = limits.refusal(change);
         if (open != null) {
-            collapseInto(key, open, change);
+            collapseInto(key, open, change, refusal);
+            return;
+        }
+        if (refusal != null) {
+            PendingWrite rejected = PendingWrite.rejected(key, change, refusal);
+            rejected.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
+            enqueue(rejected);
             return;
         }
         if (!change.textKnown()) {
@@ -185,13 +193,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             enqueueReady(key, change, metadataOf(change), hashes.stage(key, hash, change.lsn()));
             return;
         }
-        if (limits.tooLong(text)) {
-            PendingWrite rejected =
-                    PendingWrite.rejected(key, change, limits.tooLongLetter(change));
-            rejected.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
-            enqueue(rejected);
-            return;
-        }
         boolean needsLookup =
                 known == null && !hashes.truncated(change.sourceTable()) && lookupFactory != null;
         PendingWrite write =
@@ -202,9 +203,19 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     /** A newer change of a key whose upsert is still in the open batch takes its place. */
-    private void collapseInto(String key, PendingWrite open, DocumentChange change)
+    private void collapseInto(
+            String key, PendingWrite open, DocumentChange change, DeadLetter refusal)
             throws Exception {
         metrics.collapsed.inc();
+        if (refusal != null) {
+            sender.open().remove(open);
+            open.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
+            open.change = change;
+            open.reject(refusal);
+            metrics.deadLetters.inc();
+            queue.emitReady();
+            return;
+        }
         if (!change.textKnown()) {
             open.change =
                     DocumentChange.upsert(
@@ -213,20 +224,12 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             open.text,
                             change.metadataJson(),
                             change.lsn(),
-                            change.commitTime());
+                            change.commitTime(),
+                            change.keptMetadata());
             open.hashAfter = hashes.stage(key, open.hash, change.lsn());
             return;
         }
         String text = change.text();
-        if (limits.tooLong(text)) {
-            sender.open().remove(open);
-            open.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
-            open.change = change;
-            open.reject(limits.tooLongLetter(change));
-            metrics.deadLetters.inc();
-            queue.emitReady();
-            return;
-        }
         open.change = change;
         open.text = text;
         open.hash = ContentHash.of(text);
@@ -355,7 +358,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                 change.id(),
                 change.metadataJson(),
                 change.lsn(),
-                change.commitTime());
+                change.commitTime(),
+                change.keptMetadata());
     }
 
     /** Changes held now (waiting, in flight, or waiting for an earlier one); for tests. */
