@@ -46,6 +46,9 @@ public final class RowRenderer {
                 ChangeEvent.builder(Operation.READ).table(schema, table).ownedRow(row).build();
         List<DocumentChange> out = new ArrayList<>(1);
         mapper.map(read, out::add);
+        if (out.size() == 1 && out.get(0).textError() != null) {
+            throw new IllegalStateException(out.get(0).textError());
+        }
         if (out.size() != 1 || out.get(0).text() == null) {
             throw new IllegalStateException(
                     "table " + schema + "." + table + " is not one the job indexes");
