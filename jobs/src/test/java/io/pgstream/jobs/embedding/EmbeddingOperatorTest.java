@@ -380,6 +380,33 @@ class EmbeddingOperatorTest {
     }
 
     @Test
+    void anUnrenderableTextIsADeadLetterWithoutAModelCallAndItsNextGoodWriteResolvesIt()
+            throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("unrenderable", 0);
+        harness = open(operator("unrenderable", null, config(3, 2, 100)));
+        process(
+                RoutedChange.row(
+                        DocumentChange.unrenderable(
+                                TABLE, "7", "column body is gone", new Lsn(3), null)));
+        harness.endInput();
+        process(up("7", "rendered again", 4));
+        harness.endInput();
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("UPSERT 7 rendered again 4");
+        assertThat(
+                        harness.getSideOutput(EmbeddingOperator.DEAD_LETTERS).stream()
+                                .map(
+                                        r ->
+                                                r.getValue().getClass().getSimpleName()
+                                                        + " "
+                                                        + r.getValue().lsn())
+                                .toList())
+                .containsExactly("DeadLetter 0/3", "DeadLetterResolution 0/4");
+        assertThat(model.texts()).containsExactly("rendered again");
+    }
+
+    @Test
     void aRefusedKeyWrittenLaterIsResolvedAfterARestoreAndOnlyThatKey() throws Exception {
         TestingEmbeddingModel.jittery("resolve", 0);
         harness = open(operator("resolve", null, config(3, 2, 100)));
