@@ -194,14 +194,13 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
 
     /** {@code v} as column {@code i}'s declared type, or a failure naming the type change. */
     private Object convert(int i, Object v) {
-        Object internal;
         try {
-            internal = converters[i].toInternal(v);
-        } catch (ClassCastException ex) {
-            internal = null;
-        }
-        if (internal != null && internalClasses[i].isInstance(internal)) {
-            return internal;
+            Object internal = converters[i].toInternal(v);
+            if (internal == null || internalClasses[i].isInstance(internal)) {
+                return internal;
+            }
+        } catch (ClassCastException notTheTypePlanned) {
+            // reported below, with the column and both types
         }
         throw new SuppressRestartsException(
                 new IllegalStateException(

@@ -12,8 +12,9 @@ import java.util.Objects;
  * DocumentMapper}, consumed by the embedding operator, which turns it into a {@code VectorWrite}.
  *
  * <p>{@code text} is null when the change does not carry the text: always for {@link Kind#DELETE}
- * and {@link Kind#TRUNCATE}, and for an {@link Kind#UPSERT} whose text columns were unchanged TOAST
- * values ({@link #textKnown()} false): such an upsert refreshes metadata only.
+ * and {@link Kind#TRUNCATE}, for an {@link Kind#UPSERT} whose text columns were unchanged TOAST
+ * values ({@link #textKnown()} false): such an upsert refreshes metadata only, and for an upsert
+ * whose text cannot be rendered ({@link #textError()} set): a dead letter.
  *
  * @param kind what happens to the row's vectors
  * @param sourceTable {@code schema.table} of the source row, unquoted

@@ -16,10 +16,11 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 /**
  * Inserts dead letters and deletes resolved ones in batches of up to {@value #BATCH} changes, one
  * transaction each, committed at the latest in {@link #flush(boolean)}, which runs before every
- * checkpoint: a resolution thus leaves the table in the checkpoint whose vector-sink flush makes
- * its write durable (should that checkpoint fail, the restored job sends it again). Inserts go
- * first: per row, LSNs only grow, so a resolution never deletes a letter that came after it.
- * Creates the table when missing. Runs on the task thread only.
+ * checkpoint: a resolution thus leaves the table at the latest with the checkpoint whose
+ * vector-sink flush makes its write durable; should that checkpoint fail, the restored job (its
+ * refused mark restored with it) writes the row and sends the resolution again. Inserts go first:
+ * per row, LSNs only grow, so a resolution never deletes a letter that came after it. Creates the
+ * table when missing. Runs on the task thread only.
  */
 final class DeadLetterWriter implements SinkWriter<DeadLetterChange> {
     static final int BATCH = 100;
