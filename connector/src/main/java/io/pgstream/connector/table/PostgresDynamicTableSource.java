@@ -88,11 +88,12 @@ public final class PostgresDynamicTableSource
         List<String> selected = fieldNames(projectedRowType);
         ChangelogRequirements.check(config, facts, primaryKey, selected);
         List<ValueConverter> converters = new ArrayList<>();
+        List<String> planned = new ArrayList<>();
         List<LogicalType> types = ((RowType) projectedRowType.getLogicalType()).getChildren();
         for (int i = 0; i < selected.size(); i++) {
-            converters.add(
-                    PostgresTypeMapper.converter(
-                            facts.column(selected.get(i)).orElseThrow(), types.get(i)));
+            PgColumn column = facts.column(selected.get(i)).orElseThrow();
+            converters.add(PostgresTypeMapper.converter(column, types.get(i)));
+            planned.add(column.displayType() + " read as " + types.get(i).asSummaryString());
         }
         TypeInformation<RowData> producedType = context.createTypeInformation(producedDataType);
         RowDataDeserializationSchema deserializer =
@@ -100,6 +101,8 @@ public final class PostgresDynamicTableSource
                         config.table(),
                         selected,
                         converters,
+                        planned,
+                        types,
                         metadataKeys.stream().map(MetadataColumn::of).toList(),
                         config.changelogMode(),
                         primaryKey,

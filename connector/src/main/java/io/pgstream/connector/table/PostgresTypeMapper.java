@@ -152,16 +152,28 @@ final class PostgresTypeMapper {
         switch (t.getTypeRoot()) {
             case BOOLEAN:
                 return is(c, "bool") ? ValueConverters.identity() : null;
+            // Numbers convert only from the Java types of the PostgreSQL types accepted here: a
+            // column retyped mid-query (bigint, numeric) fails with a ClassCastException rather
+            // than being truncated silently.
             case SMALLINT:
-                return is(c, "int2") ? v -> ((Number) v).shortValue() : null;
+                return is(c, "int2") ? v -> (Short) v : null;
             case INTEGER:
-                return is(c, "int2", "int4") ? v -> ((Number) v).intValue() : null;
+                return is(c, "int2", "int4")
+                        ? v -> v instanceof Short x ? Integer.valueOf(x) : (Integer) v
+                        : null;
             case BIGINT:
-                return is(c, "int2", "int4", "int8", "oid") ? v -> ((Number) v).longValue() : null;
+                return is(c, "int2", "int4", "int8", "oid")
+                        ? v ->
+                                v instanceof Long x
+                                        ? x
+                                        : Long.valueOf(v instanceof Short y ? y : (Integer) v)
+                        : null;
             case FLOAT:
-                return is(c, "float4") ? v -> ((Number) v).floatValue() : null;
+                return is(c, "float4") ? v -> (Float) v : null;
             case DOUBLE:
-                return is(c, "float4", "float8") ? v -> ((Number) v).doubleValue() : null;
+                return is(c, "float4", "float8")
+                        ? v -> v instanceof Float x ? Double.valueOf(x) : (Double) v
+                        : null;
             case DECIMAL:
                 return decimal(c, (DecimalType) t);
             case CHAR:

@@ -8,8 +8,11 @@ import io.pgstream.connector.table.PostgresConnectorOptions.ChangelogModeOption;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -35,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * (present in full under REPLICA IDENTITY FULL). The planner refuses the table when neither can
  * provide it, so a missing value here means the table changed after planning and fails the job
  * rather than emitting a fake NULL.
+ *
+ * <p>The declared schema is kept while the query runs, whatever {@code ALTER TABLE} does: rows
+ * carry the columns of the table's latest Relation message, so an added column is ignored, a
+ * declared column the rows no longer have (dropped or renamed) fails the job naming it, and a value
+ * whose new type no longer converts to the declared one fails it naming the column and both types.
+ * Both failures suppress restarts: a restart would meet the same change again (see {@code
+ * docs/sql.md}).
  */
 final class RowDataDeserializationSchema implements ChangeEventDeserializationSchema<RowData> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +53,8 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
     private final TableId table;
     private final String[] columns;
     private final ValueConverter[] converters;
+    private final String[] planned;
+    private final Class<?>[] internalClasses;
     private final MetadataColumn[] metadata;
     private final ChangelogModeOption mode;
     private final String[] keyColumns;
@@ -52,6 +64,8 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
             TableId table,
             List<String> columns,
             List<ValueConverter> converters,
+            List<String> planned,
+            List<LogicalType> declared,
             List<MetadataColumn> metadata,
             ChangelogModeOption mode,
             List<String> keyColumns,
@@ -59,6 +73,11 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
         this.table = table;
         this.columns = columns.toArray(String[]::new);
         this.converters = converters.toArray(ValueConverter[]::new);
+        this.planned = planned.toArray(String[]::new);
+        this.internalClasses =
+                declared.stream()
+                        .map(LogicalTypeUtils::toInternalConversionClass)
+                        .toArray(Class<?>[]::new);
         this.metadata = metadata.toArray(MetadataColumn[]::new);
         this.mode = mode;
         this.keyColumns = keyColumns.toArray(String[]::new);
@@ -146,28 +165,55 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
                                 + " available; run ALTER TABLE "
                                 + table.quoted()
                                 + " REPLICA IDENTITY FULL");
-            } else {
+            } else if (kind == RowKind.DELETE && keyOnly(values)) {
                 v = null; // a non-key column of a key-only delete
+            } else {
+                throw new SuppressRestartsException(
+                        new IllegalStateException(
+                                "Column '"
+                                        + name
+                                        + "' of the query's table is no longer in "
+                                        + table
+                                        + " (dropped or renamed; change at LSN "
+                                        + e.lsn()
+                                        + "): change the CREATE TABLE to the table's columns and"
+                                        + " restart the query"));
             }
-            try {
-                row.setField(i, v == null ? null : converters[i].toInternal(v));
-            } catch (ClassCastException ex) {
-                throw new IllegalStateException(
-                        "Column '"
-                                + name
-                                + "' of "
-                                + table
-                                + ": a "
-                                + v.getClass().getSimpleName()
-                                + " value does not match the type checked at planning time; has"
-                                + " the column's type changed? Restart the query to re-plan.",
-                        ex);
-            }
+            row.setField(i, v == null ? null : convert(i, v));
         }
         for (int m = 0; m < metadata.length; m++) {
             row.setField(columns.length + m, metadata[m].read(e, kind));
         }
         return row;
+    }
+
+    /** Whether a delete's old row holds the key columns only (no REPLICA IDENTITY FULL). */
+    private boolean keyOnly(Map<String, Object> values) {
+        return values.keySet().stream().allMatch(c -> List.of(keyColumns).contains(c));
+    }
+
+    /** {@code v} as column {@code i}'s declared type, or a failure naming the type change. */
+    private Object convert(int i, Object v) {
+        try {
+            Object internal = converters[i].toInternal(v);
+            if (internal == null || internalClasses[i].isInstance(internal)) {
+                return internal;
+            }
+        } catch (ClassCastException notTheTypePlanned) {
+            // reported below, with the column and both types
+        }
+        throw new SuppressRestartsException(
+                new IllegalStateException(
+                        "Column '"
+                                + columns[i]
+                                + "' of "
+                                + table
+                                + " changed type since the query was planned ("
+                                + planned[i]
+                                + "): a "
+                                + v.getClass().getSimpleName()
+                                + " value arrives now, which does not convert; declare a type"
+                                + " that holds the column's new type and restart the query"));
     }
 
     @Override

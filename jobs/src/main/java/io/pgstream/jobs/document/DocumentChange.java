@@ -3,6 +3,7 @@ package io.pgstream.jobs.document;
 import io.pgstream.connector.event.Lsn;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Objects;
  * DocumentMapper}, consumed by the embedding operator, which turns it into a {@code VectorWrite}.
  *
  * <p>{@code text} is null when the change does not carry the text: always for {@link Kind#DELETE}
- * and {@link Kind#TRUNCATE}, and for an {@link Kind#UPSERT} whose text columns were unchanged TOAST
- * values ({@link #textKnown()} false): such an upsert refreshes metadata only.
+ * and {@link Kind#TRUNCATE}, for an {@link Kind#UPSERT} whose text columns were unchanged TOAST
+ * values ({@link #textKnown()} false): such an upsert refreshes metadata only, and for an upsert
+ * whose text cannot be rendered ({@link #textError()} set): a dead letter.
  *
  * @param kind what happens to the row's vectors
  * @param sourceTable {@code schema.table} of the source row, unquoted
@@ -29,6 +31,12 @@ import java.util.Objects;
  *     compare them with {@link Lsn#compareTo}, never as signed {@code long}s.
  * @param commitTime commit time of the change's transaction (snapshot reads: time of the read); may
  *     be null
+ * @param keptMetadata metadata columns the change did not send (unchanged TOAST): their stored
+ *     values stay; every other stored metadata key not in {@code metadataJson} goes (a dropped
+ *     column). Empty: {@code metadataJson} is the whole metadata
+ * @param textError why the row's text cannot be rendered (a template column was dropped or renamed
+ *     in the table): the upsert becomes a dead letter rather than an embedding of a wrong text;
+ *     null otherwise
  */
 public record DocumentChange(
         Kind kind,
@@ -37,7 +45,9 @@ public record DocumentChange(
         String text,
         String metadataJson,
         Lsn lsn,
-        Instant commitTime)
+        Instant commitTime,
+        List<String> keptMetadata,
+        String textError)
         implements Serializable {
 
     /**
@@ -65,6 +75,7 @@ public record DocumentChange(
         if (kind == Kind.UPSERT) {
             Objects.requireNonNull(metadataJson, "metadataJson");
         }
+        keptMetadata = keptMetadata == null ? List.of() : List.copyOf(keptMetadata);
     }
 
     /** An upsert; {@code text} null means "text unchanged, refresh metadata only". */
@@ -75,17 +86,54 @@ public record DocumentChange(
             String metadataJson,
             Lsn lsn,
             Instant commitTime) {
+        return upsert(sourceTable, id, text, metadataJson, lsn, commitTime, List.of());
+    }
+
+    /** An upsert whose {@code keptMetadata} columns were not sent (unchanged TOAST). */
+    public static DocumentChange upsert(
+            String sourceTable,
+            String id,
+            String text,
+            String metadataJson,
+            Lsn lsn,
+            Instant commitTime,
+            List<String> keptMetadata) {
         return new DocumentChange(
-                Kind.UPSERT, sourceTable, id, text, metadataJson, lsn, commitTime);
+                Kind.UPSERT,
+                sourceTable,
+                id,
+                text,
+                metadataJson,
+                lsn,
+                commitTime,
+                keptMetadata,
+                null);
+    }
+
+    /** An upsert whose text cannot be rendered, for {@code textError}: a dead letter. */
+    public static DocumentChange unrenderable(
+            String sourceTable, String id, String textError, Lsn lsn, Instant commitTime) {
+        return new DocumentChange(
+                Kind.UPSERT,
+                sourceTable,
+                id,
+                null,
+                "{}",
+                lsn,
+                commitTime,
+                List.of(),
+                Objects.requireNonNull(textError, "textError"));
     }
 
     public static DocumentChange delete(
             String sourceTable, String id, Lsn lsn, Instant commitTime) {
-        return new DocumentChange(Kind.DELETE, sourceTable, id, null, null, lsn, commitTime);
+        return new DocumentChange(
+                Kind.DELETE, sourceTable, id, null, null, lsn, commitTime, List.of(), null);
     }
 
     public static DocumentChange truncate(String sourceTable, Lsn lsn, Instant commitTime) {
-        return new DocumentChange(Kind.TRUNCATE, sourceTable, null, null, null, lsn, commitTime);
+        return new DocumentChange(
+                Kind.TRUNCATE, sourceTable, null, null, null, lsn, commitTime, List.of(), null);
     }
 
     /** Whether {@link #text()} is the row's text (false: unchanged TOAST, keep the vectors). */

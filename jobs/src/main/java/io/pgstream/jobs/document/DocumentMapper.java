@@ -23,7 +23,11 @@ import java.util.function.Consumer;
  * <p>Rules: an insert, update or snapshot read is an upsert; an update that changes the key is a
  * delete of the old key followed by an upsert of the new one; a delete is a delete of the key the
  * replica identity sends; a truncate is a truncate of the table. Metadata holds every column that
- * is not part of the text, as JSON with the same value encoding as {@code pgstream tail}.
+ * is not part of the text, as JSON with the same value encoding as {@code pgstream tail}. Rows
+ * carry the columns of the table's latest Relation message, so a column added or dropped mid-stream
+ * appears in (or leaves) the metadata of rows written after it; a column of the text that the row
+ * no longer has (dropped or renamed) makes the upsert {@link DocumentChange#unrenderable}, a dead
+ * letter, never an embedding of a text with a hole in it (see {@code docs/operations.md}).
  *
  * <p>An update that leaves a long value untouched sends it as "unchanged TOAST", without the value.
  * When that column is part of the text the text must still be the row's whole new text: under
@@ -31,7 +35,9 @@ import java.util.function.Consumer;
  * #missingTextColumns} names what {@link DocumentMapping} reads back from the table first ({@link
  * CurrentRowReader}). Only when the value is unknown even then (the row was deleted since; its
  * delete follows) does the upsert carry no text and refresh metadata alone. Unchanged metadata
- * columns are left out of the metadata (the writer merges metadata for such upserts).
+ * columns are left out of the metadata and named as kept ({@link DocumentChange#keptMetadata}): the
+ * writer keeps their stored values and drops every other stored key the metadata lacks, so a
+ * dropped column leaves the metadata with the next write of the row.
  */
 public final class DocumentMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -80,10 +86,27 @@ public final class DocumentMapper implements Serializable {
                                 DocumentChange.delete(table, oldId, version, event.commitTime()));
                     }
                 }
+                String absent = absentTextColumn(event);
+                if (absent != null) {
+                    out.accept(
+                            DocumentChange.unrenderable(
+                                    table,
+                                    id,
+                                    absentColumnError(absent, table),
+                                    version,
+                                    event.commitTime()));
+                    return;
+                }
                 String text = text(event);
                 out.accept(
                         DocumentChange.upsert(
-                                table, id, text, metadata(row), version, event.commitTime()));
+                                table,
+                                id,
+                                text,
+                                metadata(row),
+                                version,
+                                event.commitTime(),
+                                keptMetadata(event)));
         }
     }
 
@@ -93,7 +116,8 @@ public final class DocumentMapper implements Serializable {
      */
     public Set<String> missingTextColumns(ChangeEvent event) {
         if (event.unchangedToastColumns().isEmpty()
-                || !keyColumns.containsKey(event.schema() + "." + event.table())) {
+                || !keyColumns.containsKey(event.schema() + "." + event.table())
+                || absentTextColumn(event) != null) {
             return Set.of();
         }
         Set<String> missing = new LinkedHashSet<>();
@@ -126,6 +150,43 @@ public final class DocumentMapper implements Serializable {
             values.put(column, event.oldRow().get(column));
         }
         return template.render(values == null ? row : values);
+    }
+
+    /**
+     * A column of the text that the row does not have at all (no value, not unchanged TOAST): it
+     * was dropped or renamed since the job was built. Null when the text can be rendered.
+     */
+    private String absentTextColumn(ChangeEvent event) {
+        for (String column : template.columns()) {
+            if (!event.row().containsKey(column)
+                    && !event.unchangedToastColumns().contains(column)) {
+                return column;
+            }
+        }
+        return null;
+    }
+
+    static String absentColumnError(String column, String table) {
+        return "column "
+                + column
+                + " of embedding.template is no longer in "
+                + table
+                + " (dropped or renamed): change the template in the job file, restart sync,"
+                + " then run pgstream dead-letters replay";
+    }
+
+    /** Metadata columns left as unchanged TOAST: the index keeps their stored values. */
+    private List<String> keptMetadata(ChangeEvent event) {
+        if (event.unchangedToastColumns().isEmpty()) {
+            return List.of();
+        }
+        List<String> kept = new ArrayList<>();
+        for (String column : event.unchangedToastColumns()) {
+            if (!template.columns().contains(column)) {
+                kept.add(column);
+            }
+        }
+        return kept;
     }
 
     private static boolean hasAll(Map<String, Object> row, List<String> columns) {

@@ -1,23 +1,29 @@
 package io.pgstream.jobs.document;
 
 import io.pgstream.connector.event.ChangeEvent;
+import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link DocumentMapper} as a Flink function: one change event to zero or more changes. An
  * update whose text has a column left as unchanged TOAST first gets that column's current value
- * from the table ({@link CurrentRowReader}), so the text embedded is the row's whole new text. Runs
- * chained to the source, so the changes keep their order.
+ * from the table ({@link CurrentRowReader}), so the text embedded is the row's whole new text. A
+ * table whose template column went away is logged once per subtask. Runs chained to the source, so
+ * the changes keep their order.
  */
 public final class DocumentMapping extends RichFlatMapFunction<ChangeEvent, DocumentChange> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentMapping.class);
 
     private final DocumentMapper mapper;
     private final CurrentRowReader.Spec currentRows;
     private transient CurrentRowReader reader;
+    private transient Set<String> warned;
 
     /**
      * @param currentRows where unchanged TOAST values are read back from; null to leave such texts
@@ -30,6 +36,7 @@ public final class DocumentMapping extends RichFlatMapFunction<ChangeEvent, Docu
 
     @Override
     public void open(OpenContext context) {
+        warned = new HashSet<>();
         if (currentRows != null) {
             reader = currentRows.open();
             getRuntimeContext().getMetricGroup().gauge("toastReadBacks", () -> reader.reads());
@@ -44,7 +51,14 @@ public final class DocumentMapping extends RichFlatMapFunction<ChangeEvent, Docu
                 event = reader.fill(event, missing);
             }
         }
-        mapper.map(event, out::collect);
+        mapper.map(event, change -> emit(change, out));
+    }
+
+    private void emit(DocumentChange change, Collector<DocumentChange> out) {
+        if (change.textError() != null && warned.add(change.sourceTable())) {
+            LOG.warn("{}; its rows become dead letters until then", change.textError());
+        }
+        out.collect(change);
     }
 
     @Override

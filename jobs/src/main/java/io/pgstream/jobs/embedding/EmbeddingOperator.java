@@ -4,6 +4,7 @@ import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.embedding.budget.BudgetClient;
 import io.pgstream.jobs.sink.ContentHashLookup;
 import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.DeadLetterChange;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,6 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,9 +39,9 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         implements OneInputStreamOperator<RoutedChange, VectorWrite>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
-    /** Rows the model refused for good. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("embedding-dead-letters", TypeInformation.of(DeadLetter.class));
+    /** Rows the model refused for good, and refused rows since written ({@link RefusedMarks}). */
+    public static final OutputTag<DeadLetterChange> DEAD_LETTERS =
+            new OutputTag<>("embedding-dead-letters", TypeInformation.of(DeadLetterChange.class));
 
     private final EmbeddingModel.Factory modelFactory;
     private final ContentHashLookup.Factory lookupFactory;
@@ -53,6 +53,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private transient TextLimits limits;
 
     private transient ContentHashes hashes;
+    private transient RefusedMarks marks;
     private transient HeldChanges heldState;
     private transient List<RoutedChange> restoredHeld;
 
@@ -100,6 +101,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         hashes = ContentHashes.restore(context);
+        marks = RefusedMarks.register(context);
         heldState = HeldChanges.register(context);
         restoredHeld = heldState.restoredFor(getRuntimeContext().getTaskInfo());
     }
@@ -113,7 +115,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             .getMailboxExecutorFactory()
                             .createExecutor(getOperatorConfig().getChainIndex());
         }
-        queue = new OrderedOutput(output, keyContext(), hashes);
+        queue = new OrderedOutput(output, this, hashes, marks);
         limits = new TextLimits(config.chunker(), config.maxTextChars());
         var task = getRuntimeContext().getTaskInfo();
         String name = "embedding-" + task.getTaskNameWithSubtasks();
@@ -143,20 +145,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         reissueRestored();
     }
 
-    private KeyContext keyContext() {
-        return new KeyContext() {
-            @Override
-            public void setCurrentKey(Object key) {
-                EmbeddingOperator.this.setCurrentKey(key);
-            }
-
-            @Override
-            public Object getCurrentKey() {
-                return EmbeddingOperator.this.getCurrentKey();
-            }
-        };
-    }
-
     /** Changes held at the restored checkpoint go first, in their order, before new input. */
     private void reissueRestored() throws Exception {
         List<RoutedChange> held = restoredHeld;
@@ -181,8 +169,15 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private void onUpsert(String key, DocumentChange change) throws Exception {
         waitForRoom();
         PendingWrite open = sender.open().get(key);
+        DeadLetter refusal = limits.refusal(change);
         if (open != null) {
-            collapseInto(key, open, change);
+            collapseInto(key, open, change, refusal);
+            return;
+        }
+        if (refusal != null) {
+            PendingWrite rejected = PendingWrite.rejected(key, change, refusal);
+            rejected.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
+            enqueue(rejected);
             return;
         }
         if (!change.textKnown()) {
@@ -198,13 +193,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             enqueueReady(key, change, metadataOf(change), hashes.stage(key, hash, change.lsn()));
             return;
         }
-        if (limits.tooLong(text)) {
-            PendingWrite rejected =
-                    PendingWrite.rejected(key, change, limits.tooLongLetter(change));
-            rejected.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
-            enqueue(rejected);
-            return;
-        }
         boolean needsLookup =
                 known == null && !hashes.truncated(change.sourceTable()) && lookupFactory != null;
         PendingWrite write =
@@ -215,9 +203,19 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     }
 
     /** A newer change of a key whose upsert is still in the open batch takes its place. */
-    private void collapseInto(String key, PendingWrite open, DocumentChange change)
+    private void collapseInto(
+            String key, PendingWrite open, DocumentChange change, DeadLetter refusal)
             throws Exception {
         metrics.collapsed.inc();
+        if (refusal != null) {
+            sender.open().remove(open);
+            open.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
+            open.change = change;
+            open.reject(refusal);
+            metrics.deadLetters.inc();
+            queue.emitReady();
+            return;
+        }
         if (!change.textKnown()) {
             open.change =
                     DocumentChange.upsert(
@@ -226,20 +224,12 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                             open.text,
                             change.metadataJson(),
                             change.lsn(),
-                            change.commitTime());
+                            change.commitTime(),
+                            change.keptMetadata());
             open.hashAfter = hashes.stage(key, open.hash, change.lsn());
             return;
         }
         String text = change.text();
-        if (limits.tooLong(text)) {
-            sender.open().remove(open);
-            open.hashAfter = hashes.stage(key, ContentHashes.TOMBSTONE, change.lsn());
-            open.change = change;
-            open.reject(limits.tooLongLetter(change));
-            metrics.deadLetters.inc();
-            queue.emitReady();
-            return;
-        }
         open.change = change;
         open.text = text;
         open.hash = ContentHash.of(text);
@@ -368,7 +358,8 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                 change.id(),
                 change.metadataJson(),
                 change.lsn(),
-                change.commitTime());
+                change.commitTime(),
+                change.keptMetadata());
     }
 
     /** Changes held now (waiting, in flight, or waiting for an earlier one); for tests. */

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.embedding;
 
+import io.pgstream.jobs.sink.DeadLetterResolution;
 import io.pgstream.jobs.sink.VectorWrite;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * The embedding operator's held changes in input order, and the only place that emits them: a write
  * leaves when it and every write before it is done, so output order is input order whatever order
  * the model answers in. Only then does its content hash reach keyed state (see {@link
- * ContentHashes}). Task thread only.
+ * ContentHashes}) and its refused mark change (see {@link RefusedMarks}). Task thread only.
  */
 final class OrderedOutput {
 
@@ -20,11 +21,17 @@ final class OrderedOutput {
     private final Output<StreamRecord<VectorWrite>> output;
     private final KeyContext keys;
     private final ContentHashes hashes;
+    private final RefusedMarks marks;
 
-    OrderedOutput(Output<StreamRecord<VectorWrite>> output, KeyContext keys, ContentHashes hashes) {
+    OrderedOutput(
+            Output<StreamRecord<VectorWrite>> output,
+            KeyContext keys,
+            ContentHashes hashes,
+            RefusedMarks marks) {
         this.output = output;
         this.keys = keys;
         this.hashes = hashes;
+        this.marks = marks;
     }
 
     /** Takes the next place in the queue. */
@@ -44,13 +51,20 @@ final class OrderedOutput {
                 output.collect(
                         EmbeddingOperator.DEAD_LETTERS, new StreamRecord<>(head.deadLetter()));
             }
+            if (head.hashAfter == null && !RefusedMarks.concerns(head)) {
+                continue;
+            }
+            if (!keyChanged) {
+                savedKey = keys.getCurrentKey();
+                keyChanged = true;
+            }
+            keys.setCurrentKey(head.key);
             if (head.hashAfter != null) {
-                if (!keyChanged) {
-                    savedKey = keys.getCurrentKey();
-                    keyChanged = true;
-                }
-                keys.setCurrentKey(head.key);
                 hashes.emitted(head.key, head.hashAfter);
+            }
+            DeadLetterResolution resolved = marks.emitted(head);
+            if (resolved != null) {
+                output.collect(EmbeddingOperator.DEAD_LETTERS, new StreamRecord<>(resolved));
             }
         }
         if (keyChanged && savedKey != null) {

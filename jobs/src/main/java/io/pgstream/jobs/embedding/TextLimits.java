@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * How a text reaches the model: split into chunks when chunking is on, else whole, and refused (a
- * dead letter) when it is over {@code embedding.max-text-chars} without chunking.
+ * dead letter) when it is over {@code embedding.max-text-chars} without chunking or could not be
+ * rendered at all.
  */
 final class TextLimits {
 
@@ -29,6 +30,23 @@ final class TextLimits {
 
     boolean tooLong(String text) {
         return chunker == null && maxTextChars > 0 && text.length() > maxTextChars;
+    }
+
+    /**
+     * The dead letter of an upsert that must not be embedded: its text could not be rendered
+     * ({@link DocumentChange#textError}) or is {@link #tooLong}; null when it may be embedded.
+     */
+    DeadLetter refusal(DocumentChange change) {
+        if (change.textError() != null) {
+            return DeadLetter.of(
+                    change.sourceTable(),
+                    change.id(),
+                    change.lsn(),
+                    change.textError(),
+                    null,
+                    Instant.now());
+        }
+        return change.textKnown() && tooLong(change.text()) ? tooLongLetter(change) : null;
     }
 
     /** The dead letter of an upsert whose text is {@link #tooLong}. */

@@ -46,12 +46,14 @@ public final class RowRenderer {
                 ChangeEvent.builder(Operation.READ).table(schema, table).ownedRow(row).build();
         List<DocumentChange> out = new ArrayList<>(1);
         mapper.map(read, out::add);
-        if (out.size() != 1 || out.get(0).text() == null) {
+        if (out.size() != 1 || (out.get(0).text() == null && out.get(0).textError() == null)) {
             throw new IllegalStateException(
                     "table " + schema + "." + table + " is not one the job indexes");
         }
         DocumentChange d = out.get(0);
-        String text = d.text();
+        // Only a presence check reads a row without the text's columns (its key alone), and only
+        // its id counts; full reads have them all, as the job's startup check makes sure.
+        String text = d.textError() != null ? "" : d.text();
         List<String> chunks = chunker == null ? List.of(text) : chunker.split(text);
         boolean embeddable = chunker != null || maxTextChars <= 0 || text.length() <= maxTextChars;
         return new RowExpectation(

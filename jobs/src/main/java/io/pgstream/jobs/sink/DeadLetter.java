@@ -1,7 +1,6 @@
 package io.pgstream.jobs.sink;
 
 import io.pgstream.connector.event.Lsn;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,7 +17,7 @@ import java.util.Objects;
  */
 public record DeadLetter(
         String sourceTable, String id, Lsn lsn, String error, String text, Instant failedAt)
-        implements Serializable {
+        implements DeadLetterChange {
 
     public DeadLetter {
         Objects.requireNonNull(sourceTable, "sourceTable");

@@ -11,7 +11,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Records rows the pipeline could not embed for good ({@link DeadLetter}) in a PostgreSQL table,
- * the job file's {@code dead-letter-table}, created when missing. Writes are committed before every
+ * the job file's {@code dead-letter-table}, created when missing, and deletes them again once the
+ * stream wrote the row after all ({@link DeadLetterResolution}). Writes are committed before every
  * checkpoint ({@link DeadLetterWriter}), so a dead letter is never lost once the source has
  * acknowledged its change; a replay of the same letter is ignored (primary key {@code
  * (source_table, id, lsn)}).
@@ -20,7 +21,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * deadLetters.sinkTo(new DeadLetterSink(db, "public.pgstream_dead_letters")).name("dead letters");
  * }</pre>
  */
-public final class DeadLetterSink implements Sink<DeadLetter> {
+public final class DeadLetterSink implements Sink<DeadLetterChange> {
     private static final long serialVersionUID = 1L;
 
     private final PgConnectionConfig connection;
@@ -37,7 +38,7 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
     }
 
     @Override
-    public SinkWriter<DeadLetter> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<DeadLetterChange> createWriter(WriterInitContext context) throws IOException {
         PgjdbcRelease.registerWith(context.getUserCodeClassLoader());
         return new DeadLetterWriter(connection, table);
     }

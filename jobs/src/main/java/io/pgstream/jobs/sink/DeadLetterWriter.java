@@ -14,16 +14,21 @@ import java.util.List;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Inserts dead letters in batches of up to {@value #BATCH} and commits them in {@link
- * #flush(boolean)}, which runs before every checkpoint. Creates the table when missing. Runs on the
- * task thread only.
+ * Inserts dead letters and deletes resolved ones in batches of up to {@value #BATCH} changes, one
+ * transaction each, committed at the latest in {@link #flush(boolean)}, which runs before every
+ * checkpoint: a resolution thus leaves the table at the latest with the checkpoint whose
+ * vector-sink flush makes its write durable; should that checkpoint fail, the restored job (its
+ * refused mark restored with it) writes the row and sends the resolution again. Inserts go first:
+ * per row, LSNs only grow, so a resolution never deletes a letter that came after it. Creates the
+ * table when missing. Runs on the task thread only.
  */
-final class DeadLetterWriter implements SinkWriter<DeadLetter> {
+final class DeadLetterWriter implements SinkWriter<DeadLetterChange> {
     static final int BATCH = 100;
 
     private final Connection connection;
     private final String insert;
-    private final List<DeadLetter> buffer = new ArrayList<>();
+    private final String delete;
+    private final List<DeadLetterChange> buffer = new ArrayList<>();
 
     DeadLetterWriter(PgConnectionConfig db, TableId table) throws IOException {
         String quoted = table.quoted();
@@ -32,6 +37,11 @@ final class DeadLetterWriter implements SinkWriter<DeadLetter> {
                         + quoted
                         + " (source_table, id, lsn, error, text, failed_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        this.delete =
+                "DELETE FROM "
+                        + quoted
+                        + " WHERE source_table = ? AND id = ? AND "
+                        + LsnOrder.notAbove("lsn", "?");
         Connection c = null;
         try {
             c = SinkConnections.open(db, "the dead-letter sink");
@@ -63,7 +73,7 @@ final class DeadLetterWriter implements SinkWriter<DeadLetter> {
     }
 
     @Override
-    public void write(DeadLetter element, Context context) throws IOException {
+    public void write(DeadLetterChange element, Context context) throws IOException {
         buffer.add(element);
         if (buffer.size() >= BATCH) {
             flush(false);
@@ -75,17 +85,34 @@ final class DeadLetterWriter implements SinkWriter<DeadLetter> {
         if (buffer.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement(insert)) {
-            for (DeadLetter d : buffer) {
-                ps.setString(1, d.sourceTable());
-                ps.setString(2, d.id());
-                ps.setLong(3, d.lsn().value());
-                ps.setString(4, d.error());
-                ps.setString(5, d.text());
-                ps.setObject(6, OffsetDateTime.ofInstant(d.failedAt(), ZoneOffset.UTC));
-                ps.addBatch();
+        try (PreparedStatement ins = connection.prepareStatement(insert);
+                PreparedStatement del = connection.prepareStatement(delete)) {
+            boolean inserts = false;
+            boolean deletes = false;
+            for (DeadLetterChange change : buffer) {
+                if (change instanceof DeadLetter d) {
+                    ins.setString(1, d.sourceTable());
+                    ins.setString(2, d.id());
+                    ins.setLong(3, d.lsn().value());
+                    ins.setString(4, d.error());
+                    ins.setString(5, d.text());
+                    ins.setObject(6, OffsetDateTime.ofInstant(d.failedAt(), ZoneOffset.UTC));
+                    ins.addBatch();
+                    inserts = true;
+                } else {
+                    del.setString(1, change.sourceTable());
+                    del.setString(2, change.id());
+                    del.setLong(3, change.lsn().value());
+                    del.addBatch();
+                    deletes = true;
+                }
             }
-            ps.executeBatch();
+            if (inserts) {
+                ins.executeBatch();
+            }
+            if (deletes) {
+                del.executeBatch();
+            }
             connection.commit();
             buffer.clear();
         } catch (SQLException e) {

@@ -16,8 +16,9 @@ import java.util.Objects;
  *       stored chunks numbered n or higher are removed), with {@link #metadataJson()} replacing the
  *       stored metadata.
  *   <li>{@link Kind#METADATA}: the embedded text did not change (same {@link #contentHash()}):
- *       vectors and content stay, metadata is merged (keys present here replace stored ones),
- *       {@code lsn} and {@code updated_at} advance. No model call was made.
+ *       vectors and content stay, the stored metadata becomes {@link #metadataJson()} plus the
+ *       stored values of {@link #keptMetadata()} (so a dropped column leaves it), {@code lsn} and
+ *       {@code updated_at} advance. No model call was made.
  *   <li>{@link Kind#DELETE}: all chunks of the row are removed.
  *   <li>{@link Kind#TRUNCATE}: all vectors of {@link #sourceTable()} are removed.
  * </ul>
@@ -39,6 +40,8 @@ import java.util.Objects;
  *     otherwise
  * @param lsn version of the write: commit LSN of the source change
  * @param updatedAt commit time of the source change; may be null
+ * @param keptMetadata for METADATA: columns the change did not send (unchanged TOAST), whose stored
+ *     values stay; empty otherwise
  */
 public record VectorWrite(
         Kind kind,
@@ -48,7 +51,8 @@ public record VectorWrite(
         String contentHash,
         String metadataJson,
         Lsn lsn,
-        Instant updatedAt)
+        Instant updatedAt,
+        List<String> keptMetadata)
         implements Serializable {
 
     /**
@@ -102,6 +106,7 @@ public record VectorWrite(
         Objects.requireNonNull(sourceTable, "sourceTable");
         Objects.requireNonNull(lsn, "lsn");
         chunks = List.copyOf(chunks);
+        keptMetadata = keptMetadata == null ? List.of() : List.copyOf(keptMetadata);
         if (kind != Kind.TRUNCATE) {
             Objects.requireNonNull(id, "id");
         }
@@ -125,22 +130,53 @@ public record VectorWrite(
             Lsn lsn,
             Instant updatedAt) {
         return new VectorWrite(
-                Kind.UPSERT, sourceTable, id, chunks, contentHash, metadataJson, lsn, updatedAt);
+                Kind.UPSERT,
+                sourceTable,
+                id,
+                chunks,
+                contentHash,
+                metadataJson,
+                lsn,
+                updatedAt,
+                List.of());
     }
 
     public static VectorWrite metadata(
             String sourceTable, String id, String metadataJson, Lsn lsn, Instant updatedAt) {
+        return metadata(sourceTable, id, metadataJson, lsn, updatedAt, List.of());
+    }
+
+    /**
+     * A metadata refresh: the stored metadata becomes {@code metadataJson} plus the stored values
+     * of {@code keptMetadata} (columns the change did not send); other stored keys go.
+     */
+    public static VectorWrite metadata(
+            String sourceTable,
+            String id,
+            String metadataJson,
+            Lsn lsn,
+            Instant updatedAt,
+            List<String> keptMetadata) {
         return new VectorWrite(
-                Kind.METADATA, sourceTable, id, List.of(), null, metadataJson, lsn, updatedAt);
+                Kind.METADATA,
+                sourceTable,
+                id,
+                List.of(),
+                null,
+                metadataJson,
+                lsn,
+                updatedAt,
+                keptMetadata);
     }
 
     public static VectorWrite delete(String sourceTable, String id, Lsn lsn, Instant updatedAt) {
-        return new VectorWrite(Kind.DELETE, sourceTable, id, List.of(), null, null, lsn, updatedAt);
+        return new VectorWrite(
+                Kind.DELETE, sourceTable, id, List.of(), null, null, lsn, updatedAt, List.of());
     }
 
     public static VectorWrite truncate(String sourceTable, Lsn lsn, Instant updatedAt) {
         return new VectorWrite(
-                Kind.TRUNCATE, sourceTable, null, List.of(), null, null, lsn, updatedAt);
+                Kind.TRUNCATE, sourceTable, null, List.of(), null, null, lsn, updatedAt, List.of());
     }
 
     /** Short form without vectors and metadata. */

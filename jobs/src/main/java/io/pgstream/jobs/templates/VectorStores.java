@@ -5,7 +5,7 @@ import io.pgstream.jobs.reconcile.PgVectorIndex;
 import io.pgstream.jobs.reconcile.QdrantIndex;
 import io.pgstream.jobs.reconcile.VectorIndex;
 import io.pgstream.jobs.sink.ContentHashLookup;
-import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.DeadLetterChange;
 import io.pgstream.jobs.sink.DeadLetterSink;
 import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.VectorSearcher;
@@ -93,7 +93,7 @@ public final class VectorStores {
     }
 
     /** Dead letters go to PostgreSQL: the pgvector database, or the source's for Qdrant. */
-    public static Sink<DeadLetter> deadLetters(JobConfig c) {
+    public static Sink<DeadLetterChange> deadLetters(JobConfig c) {
         return new DeadLetterSink(deadLetterDatabase(c), c.deadLetterTable());
     }
 

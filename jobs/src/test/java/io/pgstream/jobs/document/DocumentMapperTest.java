@@ -106,6 +106,48 @@ class DocumentMapperTest {
     }
 
     @Test
+    void anUnchangedToastMetadataColumnIsKeptAndEveryOtherStoredKeyReplaced() {
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T", "body", "B"))
+                        .unchangedToastColumn("notes")
+                        .build();
+        DocumentChange change = map(e).get(0);
+        assertThat(change.metadataJson()).isEqualTo("{\"id\":5}");
+        assertThat(change.keptMetadata()).containsExactly("notes");
+        DocumentChange whole =
+                map(event(Operation.UPDATE, "public", "docs")
+                                .row(row("id", 5, "title", "T", "body", "B"))
+                                .build())
+                        .get(0);
+        assertThat(whole.keptMetadata()).isEmpty();
+    }
+
+    @Test
+    void aTemplateColumnTheRowNoLongerHasMakesADeadLetterNeverAnEmptyText() {
+        // body renamed to content: the rows after the ALTER carry the new name
+        ChangeEvent e =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T", "content", "B"))
+                        .build();
+        assertThat(mapper().missingTextColumns(e)).isEmpty();
+        List<DocumentChange> out = map(e);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).textKnown()).isFalse();
+        assertThat(out.get(0).textError())
+                .contains("column body of embedding.template")
+                .contains("public.docs")
+                .contains("dropped or renamed");
+        // unchanged TOAST is not a missing column: it is read back
+        ChangeEvent toasted =
+                event(Operation.UPDATE, "public", "docs")
+                        .row(row("id", 5, "title", "T"))
+                        .unchangedToastColumn("body")
+                        .build();
+        assertThat(map(toasted).get(0).textError()).isNull();
+    }
+
+    @Test
     void aFilledInEventRendersTheWholeNewText() {
         ChangeEvent e =
                 event(Operation.UPDATE, "public", "docs")

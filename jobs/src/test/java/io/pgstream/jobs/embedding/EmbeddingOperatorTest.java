@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.event.Lsn;
 import io.pgstream.jobs.document.DocumentChange;
 import io.pgstream.jobs.sink.DeadLetter;
+import io.pgstream.jobs.sink.DeadLetterResolution;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.testutils.TestingContentHashLookup;
 import io.pgstream.jobs.testutils.TestingEmbeddingModel;
@@ -369,6 +370,7 @@ class EmbeddingOperatorTest {
         List<DeadLetter> letters =
                 harness.getSideOutput(EmbeddingOperator.DEAD_LETTERS).stream()
                         .map(StreamRecord::getValue)
+                        .map(DeadLetter.class::cast)
                         .toList();
         assertThat(letters).extracting(DeadLetter::id).containsExactly("2", "4", "2");
         assertThat(letters.get(0).error()).contains("refused");
@@ -376,6 +378,57 @@ class EmbeddingOperatorTest {
         assertThat(letters.get(1).text()).hasSize(41);
         assertThat(model.texts()).doesNotContain("x".repeat(41));
         assertThat(op.deadLetterCount()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnrenderableTextIsADeadLetterWithoutAModelCallAndItsNextGoodWriteResolvesIt()
+            throws Exception {
+        TestingEmbeddingModel model = TestingEmbeddingModel.jittery("unrenderable", 0);
+        harness = open(operator("unrenderable", null, config(3, 2, 100)));
+        process(
+                RoutedChange.row(
+                        DocumentChange.unrenderable(
+                                TABLE, "7", "column body is gone", new Lsn(3), null)));
+        harness.endInput();
+        process(up("7", "rendered again", 4));
+        harness.endInput();
+
+        assertThat(describe(harness.extractOutputValues()))
+                .containsExactly("UPSERT 7 rendered again 4");
+        assertThat(
+                        harness.getSideOutput(EmbeddingOperator.DEAD_LETTERS).stream()
+                                .map(
+                                        r ->
+                                                r.getValue().getClass().getSimpleName()
+                                                        + " "
+                                                        + r.getValue().lsn())
+                                .toList())
+                .containsExactly("DeadLetter 0/3", "DeadLetterResolution 0/4");
+        assertThat(model.texts()).containsExactly("rendered again");
+    }
+
+    @Test
+    void aRefusedKeyWrittenLaterIsResolvedAfterARestoreAndOnlyThatKey() throws Exception {
+        TestingEmbeddingModel.jittery("resolve", 0);
+        harness = open(operator("resolve", null, config(3, 2, 100)));
+        process(up("1", "fine one", 1));
+        process(up("2", "REFUSE this one", 2));
+        harness.endInput();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = restore(operator("resolve", null, config(3, 2, 100)), snapshot);
+        process(up("1", "fine again", 3)); // never refused: nothing to resolve
+        process(up("2", "accepted now", 4));
+        harness.endInput();
+        process(up("2", "accepted twice", 5)); // resolved already: nothing more
+        harness.endInput();
+
+        assertThat(
+                        harness.getSideOutput(EmbeddingOperator.DEAD_LETTERS).stream()
+                                .map(StreamRecord::getValue)
+                                .toList())
+                .containsExactly(new DeadLetterResolution(TABLE, "2", new Lsn(4)));
     }
 
     @Test

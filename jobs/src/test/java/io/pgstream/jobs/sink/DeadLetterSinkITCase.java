@@ -37,7 +37,7 @@ class DeadLetterSinkITCase {
         PG.execute("CREATE SCHEMA failed");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.fromData(TypeInformation.of(DeadLetter.class), a, b, a)
+        env.fromData(TypeInformation.of(DeadLetterChange.class), a, b, a)
                 .sinkTo(new DeadLetterSink(PG.config(), "failed.letters"));
         env.execute("dead letters");
 

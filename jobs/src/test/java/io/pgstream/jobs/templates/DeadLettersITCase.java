@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -131,6 +132,16 @@ class DeadLettersITCase {
                                 () ->
                                         assertThat(SyncJobHarness.index(PG, t))
                                                 .containsEntry("5", "title 5\n\nfixed"));
+                // The running sync wrote 5 and deleted 9: it resolves their letters itself.
+                await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> letters("text").keySet().equals(Set.of("12")));
+                // Letters for both as a job that stopped before these changes would have left.
+                PG.execute(
+                        "INSERT INTO public.pgstream_dead_letters"
+                                + " SELECT source_table, i, lsn, error, text, failed_at"
+                                + " FROM public.pgstream_dead_letters, (VALUES ('5'), ('9')) v(i)"
+                                + " WHERE id = '12'");
                 int requestsBefore = model.requests().size();
 
                 Run replay = cli(job, "replay");

@@ -1,5 +1,6 @@
 package io.pgstream.jobs.sink.pgvector;
 
+import io.pgstream.connector.format.ChangeEventJson;
 import io.pgstream.jobs.sink.LsnOrder;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.WriteRounds;
@@ -31,8 +32,8 @@ import org.postgresql.PGConnection;
  *   <li>UPSERT: {@code INSERT … ON CONFLICT (source_table, id, chunk) DO UPDATE … WHERE lsn <=
  *       EXCLUDED.lsn} for chunks 0..n-1, plus a guarded delete of the row's chunks numbered n or
  *       higher;
- *   <li>METADATA: {@code metadata = metadata || new}, {@code lsn}, {@code updated_at} where stored
- *       lsn is not higher;
+ *   <li>METADATA: {@code metadata = (stored keys of keptMetadata) || new}, {@code lsn}, {@code
+ *       updated_at} where stored lsn is not higher;
  *   <li>DELETE: guarded delete of all the row's chunks;
  *   <li>TRUNCATE: delete the source table's rows whose lsn is lower than the truncate's (rows
  *       written by the truncating transaction itself, after the truncate, stay).
@@ -113,10 +114,12 @@ public final class PgVectorApplier {
         this.mergeMetadata =
                 "UPDATE "
                         + table
-                        + " v SET metadata = v.metadata || d.m::jsonb, lsn = d.l,"
+                        + " v SET metadata = coalesce((SELECT jsonb_object_agg(e.key, e.value)"
+                        + " FROM jsonb_each(v.metadata) e WHERE jsonb_exists(d.k::jsonb, e.key)),"
+                        + " '{}'::jsonb) || d.m::jsonb, lsn = d.l,"
                         + " updated_at = coalesce(d.u, now())"
                         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[],"
-                        + " ?::timestamptz[]) AS d(s, i, m, l, u)"
+                        + " ?::timestamptz[], ?::text[]) AS d(s, i, m, l, u, k)"
                         + " WHERE v.source_table = d.s AND v.id = d.i AND "
                         + LsnOrder.notAbove("v.lsn", "d.l");
         this.truncate =
@@ -297,8 +300,10 @@ public final class PgVectorApplier {
         String[] m = new String[n];
         Long[] l = new Long[n];
         String[] u = new String[n];
+        String[] kept = new String[n];
         for (int k = 0; k < n; k++) {
             VectorWrite w = metadata.get(k);
+            kept[k] = jsonArray(w.keptMetadata());
             s[k] = w.sourceTable();
             i[k] = w.id();
             m[k] = w.metadataJson();
@@ -311,8 +316,20 @@ public final class PgVectorApplier {
             bind(ps, 3, "text", m);
             bind(ps, 4, "int8", l);
             bind(ps, 5, "text", u);
+            bind(ps, 6, "text", kept);
             ps.executeUpdate();
         }
+    }
+
+    private static String jsonArray(List<String> names) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String name : names) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            ChangeEventJson.string(sb, name);
+        }
+        return sb.append(']').toString();
     }
 
     private void bind(PreparedStatement ps, int index, String type, Object[] values)

@@ -34,9 +34,10 @@ import java.util.TreeMap;
  *
  * <p>The batch is cut into {@link WriteRounds}; per round: one upsert request with every chunk
  * point of the round's UPSERTs; one filter delete covering each UPSERT's chunks numbered n or
- * higher and each DELETE's points; then, per METADATA write, {@code set_payload} under the {@code
- * metadata} key (merging columns) followed by {@code lsn} and {@code updated_at}. TRUNCATE is a
- * filter delete by source table.
+ * higher and each DELETE's points; then, per METADATA write, {@code set_payload} of the {@code
+ * metadata} object (replacing it; merging columns under it when the change left some unsent, as
+ * unchanged TOAST) followed by {@code lsn} and {@code updated_at}. TRUNCATE is a filter delete by
+ * source table.
  *
  * <p><b>Version guard</b>, the same as pgvector's ({@code PgVectorApplier}): a stored point is
  * replaced, merged or deleted only when its {@code lsn} payload is not higher than the write's
@@ -123,11 +124,21 @@ public final class QdrantApplier {
         }
         for (VectorWrite w : metadata) {
             Filter row = rowFilter(w, 0);
-            setPayload(
-                    QdrantPayloads.jsonObject(w.metadataJson()),
-                    QdrantPayloads.METADATA,
-                    row,
-                    "merging metadata of " + w.id());
+            if (w.keptMetadata().isEmpty()) {
+                setPayload(
+                        Map.of(
+                                QdrantPayloads.METADATA,
+                                value(QdrantPayloads.jsonObject(w.metadataJson()))),
+                        null,
+                        row,
+                        "replacing metadata of " + w.id());
+            } else {
+                setPayload(
+                        QdrantPayloads.jsonObject(w.metadataJson()),
+                        QdrantPayloads.METADATA,
+                        row,
+                        "merging metadata of " + w.id());
+            }
             Map<String, Value> version = new LinkedHashMap<>();
             version.put(QdrantPayloads.LSN, value(w.lsn().value()));
             version.put(

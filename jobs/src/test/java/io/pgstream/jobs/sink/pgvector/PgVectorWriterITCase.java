@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.sink.SinkRetry;
 import io.pgstream.jobs.sink.VectorWrite;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -142,12 +144,23 @@ class PgVectorWriterITCase {
     }
 
     @Test
-    void metadataIsMergedAndTheVectorKept() throws Exception {
+    void metadataReplacesTheStoredOneExceptKeptColumnsAndTheVectorStays() throws Exception {
         PgVectorSinkConfig config = config(10);
         PgVectorApplier.UpsertMethod m = PgVectorApplier.UpsertMethod.INSERT_ON_CONFLICT;
         apply(config, m, List.of(upsert(SRC, "1", "text", 2, DIMS, 10)));
         String embedding = dump(config).get(0).split("\\|")[3];
-        apply(config, m, List.of(metadata(SRC, "1", "{\"n\":99,\"tag\":\"x\"}", 20)));
+        // "n" left unsent (unchanged TOAST): kept; "title" no longer a column: gone
+        apply(
+                config,
+                m,
+                List.of(
+                        VectorWrite.metadata(
+                                SRC,
+                                "1",
+                                "{\"tag\":\"x\"}",
+                                new Lsn(20),
+                                Instant.parse("2024-05-01T10:00:20Z"),
+                                List.of("n"))));
         List<String> rows = dump(config);
         assertThat(rows).hasSize(2);
         assertThat(rows)
@@ -155,11 +168,13 @@ class PgVectorWriterITCase {
                         r ->
                                 assertThat(r)
                                         .contains(
-                                                "|{\"n\": 99, \"tag\": \"x\", \"title\":"
-                                                        + " \"text\"}|hash-text|20|2024-05-01"
+                                                "|{\"n\": 10, \"tag\": \"x\"}|hash-text|20|2024-05-01"
                                                         + " 10:00:20+00|"));
         assertThat(rows.get(0).split("\\|")[3]).isEqualTo(embedding);
         assertThat(rows.get(0)).contains("|text#0|");
+
+        apply(config, m, List.of(metadata(SRC, "1", "{\"tag\":\"y\"}", 30)));
+        assertThat(dump(config)).allSatisfy(r -> assertThat(r).contains("|{\"tag\": \"y\"}|"));
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.pgstream.jobs.testutils.VectorWrites;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ class QdrantWriterTest {
     }
 
     @Test
-    void metadataIsMergedUnderMetadataAndTheVectorKept() throws Exception {
+    void metadataReplacesTheStoredOneOrMergesWhenColumnsWereKept() throws Exception {
         apply(List.of(upsert(SRC, "1", "text", 2, DIMS, 10)));
         float[] before = point(SRC, "1", 0).vector();
         apply(
@@ -124,11 +125,21 @@ class QdrantWriterTest {
                 List.of(metadata(SRC, "1", "{\"tag\":\"stale\"}", 15)));
         for (int chunk = 0; chunk < 2; chunk++) {
             StoredPoint p = point(SRC, "1", chunk);
-            assertThat(metadataOf(p)).isEqualTo("{\"title\":\"text\",\"n\":99,\"tag\":[1,\"x\"]}");
+            assertThat(metadataOf(p)).isEqualTo("{\"n\":99,\"tag\":[1,\"x\"]}");
             assertThat(p.payload().get("lsn").getIntegerValue()).isEqualTo(20);
             assertThat(p.payload().get("content").getStringValue()).isEqualTo("text#" + chunk);
         }
         assertThat(point(SRC, "1", 0).vector()).containsExactly(before);
+        apply(
+                List.of(
+                        VectorWrite.metadata(
+                                SRC,
+                                "1",
+                                "{\"tag\":\"y\"}",
+                                new Lsn(30),
+                                Instant.parse("2024-05-01T10:00:30Z"),
+                                List.of("n"))));
+        assertThat(metadataOf(point(SRC, "1", 0))).isEqualTo("{\"n\":99,\"tag\":\"y\"}");
     }
 
     @Test
