@@ -107,4 +107,14 @@ final class VectorTables {
         }
         return sb.toString();
     }
+
+    /** The planning error of {@code SELECT * FROM table}; fails when planning succeeds. */
+    String planningError(String table) {
+        try {
+            t.explainSql("SELECT * FROM " + table);
+        } catch (RuntimeException e) {
+            return messages(e);
+        }
+        throw new AssertionError("planning " + table + " did not fail");
+    }
 }
