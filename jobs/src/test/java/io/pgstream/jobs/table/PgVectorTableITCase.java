@@ -96,6 +96,55 @@ class PgVectorTableITCase {
     }
 
     @Test
+    void thePgstreamSourcesLsnMetadataIsAVersionColumn() throws Exception {
+        PG.execute(
+                "DROP TABLE IF EXISTS sqlsink_pg_src, sqlsink_pg_lsn",
+                "CREATE TABLE sqlsink_pg_src (id bigint PRIMARY KEY, title text,"
+                        + " embedding vector(3))",
+                "INSERT INTO sqlsink_pg_src VALUES (1, 'one', '[1,0,0]'), (2, 'two', '[0,1,0]')");
+        VectorTables v = new VectorTables();
+        v.sql(
+                "CREATE TABLE src (id BIGINT, title STRING, embedding ARRAY<FLOAT>,"
+                        + " lsn STRING METADATA FROM 'lsn' VIRTUAL, PRIMARY KEY (id) NOT ENFORCED)"
+                        + " WITH ('connector' = 'pgstream', 'url' = '"
+                        + PG.config().jdbcUrl()
+                        + "', 'username' = '"
+                        + PG.config().user()
+                        + "', 'table-name' = 'sqlsink_pg_src', 'slot.name' = 'sqlsink_pg_src',"
+                        + " 'scan.startup.mode' = 'snapshot')");
+        String columns =
+                "id BIGINT, title STRING, embedding ARRAY<FLOAT>, lsn STRING,"
+                        + " PRIMARY KEY (id) NOT ENFORCED";
+        declare(v, "sqlsink_pg_lsn", columns, ", 'dimension' = '3', 'version-column' = 'lsn'");
+        try {
+            v.t.executeSql("INSERT INTO sqlsink_pg_lsn SELECT id, title, embedding, lsn FROM src")
+                    .await();
+        } finally {
+            PG.execute(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                            + " WHERE slot_name = 'sqlsink_pg_src'",
+                    "DROP PUBLICATION IF EXISTS sqlsink_pg_src_pub");
+        }
+        assertThat(PG.queryMap("SELECT id::text, title FROM sqlsink_pg_lsn"))
+                .isEqualTo(Map.of("1", "one", "2", "two"));
+        assertThat(
+                        PG.queryValue(
+                                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                                        + " WHERE attrelid = 'sqlsink_pg_lsn'::regclass"
+                                        + " AND attname = 'lsn'"))
+                .isEqualTo("pg_lsn");
+
+        String insert =
+                "INSERT INTO sqlsink_pg_lsn VALUES (CAST(1 AS BIGINT), '%s',"
+                        + " ARRAY[CAST(0 AS FLOAT), CAST(0 AS FLOAT), CAST(1 AS FLOAT)], '%s')";
+        v.t.executeSql(String.format(insert, "stale", "0/1")).await();
+        assertThat(PG.queryValue("SELECT title FROM sqlsink_pg_lsn WHERE id = 1")).isEqualTo("one");
+        v.t.executeSql(String.format(insert, "fresh", "FFFFFFFF/0")).await();
+        assertThat(PG.queryValue("SELECT title || ' ' || lsn FROM sqlsink_pg_lsn WHERE id = 1"))
+                .isEqualTo("fresh FFFFFFFF/0");
+    }
+
+    @Test
     void vectorSearchReturnsTheNearestRowsFirstWithTheirScore() throws Exception {
         PG.execute("DROP TABLE IF EXISTS sqlsink_pg_search");
         VectorTables v = new VectorTables();

@@ -150,7 +150,7 @@ class QdrantTableITCase {
                 v,
                 "sqlsink_q_badversion",
                 VectorTables.COLUMNS,
-                ", 'dimension' = '3', 'version-column' = 'title'");
+                ", 'dimension' = '3', 'version-column' = 'embedding'");
         assertThat(v.planningError("sqlsink_q_nodim"))
                 .contains("Missing required options are:")
                 .contains("dimension");
@@ -160,6 +160,6 @@ class QdrantTableITCase {
                 .contains("Unsupported options found for 'qdrant'")
                 .contains("apikey");
         assertThat(v.planningError("sqlsink_q_badversion"))
-                .contains("'version-column' = 'title' must name a BIGINT column");
+                .contains("'version-column' = 'embedding' must name a BIGINT column");
     }
 }
