@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.testutils.ClosedPort;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -274,6 +277,30 @@ class PgVectorTableITCase {
                 .contains(
                         "pgvector table public.sqlsink_pg_existing stores vectors of 4 dimensions"
                                 + " but 'dimension' is 3");
+    }
+
+    @Test
+    void anUnreachableServerFailsPlanningAsASetupProblemWithoutThePassword() throws Exception {
+        VectorTables v = new VectorTables();
+        v.sql(
+                "CREATE TABLE sqlsink_pg_down ("
+                        + VectorTables.COLUMNS
+                        + ") WITH ('connector' = 'pgvector', 'url' = 'postgresql://app@127.0.0.1:"
+                        + ClosedPort.find()
+                        + "/app', 'password' = 'hunter2', 'table-name' = 'public.t',"
+                        + " 'dimension' = '3')");
+        assertThatThrownBy(() -> v.t.explainSql("SELECT * FROM sqlsink_pg_down"))
+                .satisfies(
+                        e -> {
+                            assertThat(messages(e))
+                                    .contains("Cannot connect the pgvector table public.t")
+                                    .doesNotContain("hunter2");
+                            assertThat(e).hasRootCauseInstanceOf(java.net.ConnectException.class);
+                            assertThat(
+                                            ExceptionUtils.findThrowable(
+                                                    e, PgStreamSetupException.class))
+                                    .isPresent();
+                        });
     }
 
     @Test
