@@ -164,6 +164,10 @@ class PgVectorTableITCase {
         assertThat(hits.get(0).getField(1)).isEqualTo("x axis");
         assertThat((Double) hits.get(0).getField(2)).isCloseTo(1.0, within(1e-6));
         assertThat((Double) hits.get(1).getField(2)).isCloseTo(0.9 / Math.sqrt(0.82), within(1e-6));
+        assertThat(v.search("sqlsink_pg_search", "MAP['async', 'true']", 2, 1, 0, 0))
+                .isEqualTo(hits);
+        assertThat(v.search("sqlsink_pg_search", "MAP['async', 'false']", 2, 1, 0, 0))
+                .isEqualTo(hits);
     }
 
     @Test
