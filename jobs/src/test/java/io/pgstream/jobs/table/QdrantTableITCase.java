@@ -138,6 +138,19 @@ class QdrantTableITCase {
         assertThat(hits.get(0).getField(1)).isEqualTo("x axis");
         assertThat((Double) hits.get(0).getField(2)).isCloseTo(1.0, within(1e-6));
         assertThat((Double) hits.get(1).getField(2)).isCloseTo(0.9 / Math.sqrt(0.82), within(1e-6));
+        v.t.createTemporaryView(
+                "q_embedding",
+                v.t.sqlQuery(
+                        "SELECT ARRAY[CAST(0 AS FLOAT), CAST(1 AS FLOAT), CAST(0 AS FLOAT)] AS qv"));
+        try (var it =
+                v.t.executeSql(
+                                "SELECT id, embedding FROM q_embedding q, LATERAL TABLE(VECTOR_SEARCH("
+                                        + "TABLE sqlsink_q_search, DESCRIPTOR(embedding), q.qv, 1))")
+                        .collect()) {
+            Row nearest = it.next();
+            assertThat(nearest.getField(0)).isEqualTo(2L);
+            assertThat((Float[]) nearest.getField(1)).containsExactly(0f, 1f, 0f);
+        }
         assertThat(v.search("sqlsink_q_search", "MAP['async', 'true']", 2, 1, 0, 0))
                 .isEqualTo(hits);
         assertThat(v.search("sqlsink_q_search", "MAP['async', 'false']", 2, 1, 0, 0))
