@@ -155,7 +155,7 @@ final class SyncCommand implements Callable<Integer> {
         // Everything that can refuse the job is checked before the slot exists: a slot left
         // behind by a job that never ran would retain WAL until someone drops it.
         SyncJob.build(env, job); // the tables against the job file
-        VectorStores.prepare(job);
+        VectorStores.prepare(job).ifPresent(err::println);
         SlotManager.prepareFor(
                 source, job.source().slot(), job.source().publication(), job.source().tables());
         if (resume.isPresent()) {

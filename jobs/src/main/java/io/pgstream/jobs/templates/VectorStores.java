@@ -15,12 +15,15 @@ import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
 import io.pgstream.jobs.sink.pgvector.PgVectorSink;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
 import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import io.pgstream.jobs.sink.qdrant.QdrantConnection;
 import io.pgstream.jobs.sink.qdrant.QdrantContentHashLookup;
 import io.pgstream.jobs.sink.qdrant.QdrantSearcher;
 import io.pgstream.jobs.sink.qdrant.QdrantSink;
 import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
@@ -32,9 +35,25 @@ public final class VectorStores {
 
     private VectorStores() {}
 
-    /** Creates what the sink needs before the job starts, so errors come before any work. */
-    public static void prepare(JobConfig c) {
-        if (c.sink().type() == SinkOptions.Type.PGVECTOR) {
+    /**
+     * Creates what the sink needs before the job starts, so errors come before any work, and holds
+     * the job to the model the index was built with ({@link IndexIdentities}).
+     *
+     * @return a line to show when the index's model had to be recorded
+     */
+    public static Optional<String> prepare(JobConfig c) {
+        ensureIndex(c);
+        return IndexIdentities.verify(c);
+    }
+
+    private static void ensureIndex(JobConfig c) {
+        if (c.sink().type() != SinkOptions.Type.PGVECTOR) {
+            try (QdrantConnection q = new QdrantConnection(qdrant(c))) {
+                q.ensureCollection();
+            } catch (IOException e) {
+                throw new JobConfigException("sink: " + e.getMessage());
+            }
+        } else {
             PgVectorSinkConfig pg = pgvector(c);
             try (Connection conn = pg.connection().connect()) {
                 new PgVectorTable(pg).ensure(conn);
@@ -109,9 +128,13 @@ public final class VectorStores {
     }
 
     private static PgVectorSinkConfig pgvector(JobConfig c) {
+        return pgvector(c, c.sink().table());
+    }
+
+    private static PgVectorSinkConfig pgvector(JobConfig c, String table) {
         return PgVectorSinkConfig.of(
                         PgConnectionConfig.parse(c.sink().dsn()),
-                        c.sink().table(),
+                        table,
                         c.embedding().dimensions(),
                         c.sink().hnsw(),
                         c.sink().batchSize())
