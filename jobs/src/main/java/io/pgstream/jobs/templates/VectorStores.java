@@ -10,6 +10,7 @@ import io.pgstream.jobs.sink.DeadLetterSink;
 import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.sink.pgvector.PgVectorAlias;
 import io.pgstream.jobs.sink.pgvector.PgVectorContentHashLookup;
 import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
 import io.pgstream.jobs.sink.pgvector.PgVectorSink;
@@ -57,6 +58,9 @@ public final class VectorStores {
             PgVectorSinkConfig pg = pgvector(c);
             try (Connection conn = pg.connection().connect()) {
                 new PgVectorTable(pg).ensure(conn);
+                if (c.sink().alias() != null) {
+                    alias(c).ensure(conn);
+                }
             } catch (SQLException e) {
                 throw new JobConfigException(
                         "sink: cannot prepare pgvector table "
@@ -86,10 +90,28 @@ public final class VectorStores {
                 : QdrantContentHashLookup.factory(qdrant(c));
     }
 
+    /** Searches read the alias when the job file has one, else the index itself. */
     public static VectorSearcher.Factory searcher(JobConfig c) {
-        return isPgvector(c)
-                ? PgVectorSearcher.factory(pgvector(c))
-                : QdrantSearcher.factory(qdrant(c));
+        if (!isPgvector(c)) {
+            return QdrantSearcher.factory(qdrant(c));
+        }
+        return PgVectorSearcher.factory(
+                c.sink().alias() == null ? pgvector(c) : pgvector(c, c.sink().alias()));
+    }
+
+    /** Points the {@code sink.alias} view of a pgvector job at its {@code sink.table}. */
+    public static void switchAlias(JobConfig c) {
+        PgVectorSinkConfig pg = pgvector(c);
+        try (Connection conn = pg.connection().connect()) {
+            alias(c).switchTo(conn);
+        } catch (SQLException e) {
+            throw new JobConfigException(
+                    "sink: cannot switch alias " + c.sink().alias() + ": " + e.getMessage());
+        }
+    }
+
+    private static PgVectorAlias alias(JobConfig c) {
+        return new PgVectorAlias(pgvector(c, c.sink().alias()), pgvector(c));
     }
 
     /** The index as {@code pgstream reconcile} reads and repairs it. */
