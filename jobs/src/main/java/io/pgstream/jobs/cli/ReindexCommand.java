@@ -13,6 +13,7 @@ import io.pgstream.jobs.templates.VectorStores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
@@ -122,7 +123,7 @@ final class ReindexCommand implements Callable<Integer> {
         return "pgstream: reindex "
                 + job.sink().table()
                 + ": "
-                + f.phase().name().toLowerCase(java.util.Locale.ROOT)
+                + f.phase().name().toLowerCase(Locale.ROOT)
                 + ", "
                 + (f.written() == null ? 0 : f.written())
                 + " written; slot "
