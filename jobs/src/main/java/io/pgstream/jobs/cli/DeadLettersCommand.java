@@ -5,6 +5,7 @@ import io.pgstream.jobs.reconcile.DeadLetterReplay;
 import io.pgstream.jobs.reconcile.VectorIndex;
 import io.pgstream.jobs.sink.DeadLetter;
 import io.pgstream.jobs.sink.DeadLetterTable;
+import io.pgstream.jobs.templates.IndexIdentities;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
 import io.pgstream.jobs.templates.Models;
@@ -124,6 +125,8 @@ final class DeadLettersCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--page-size must be at least 1");
             }
             JobConfig job = selection.job();
+            // a replay embeds: with the index's model only
+            IndexIdentities.verify(job).ifPresent(spec.commandLine().getErr()::println);
             DeadLetterReplay.Report report;
             try (Connection c = VectorStores.deadLetterDatabase(job).connect();
                     VectorIndex index = VectorStores.index(job)) {

@@ -2,6 +2,7 @@ package io.pgstream.jobs.cli;
 
 import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.jobs.embedding.EndpointUnavailableException;
+import io.pgstream.jobs.sink.IndexIdentityMismatchException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns every failure into exactly one line, {@code pgstream: error: <message>}, on stderr, with
  * the exit code scripts branch on: {@value #SETUP_PROBLEM} when the server needs fixing ({@link
- * PgStreamSetupException}, {@link EndpointUnavailableException}), {@value #OTHER_ERROR} for
- * anything else, usage errors included.
+ * PgStreamSetupException}, {@link EndpointUnavailableException}, {@link
+ * IndexIdentityMismatchException}), {@value #OTHER_ERROR} for anything else, usage errors included.
  *
  * <p>The line never holds a password: it is scrubbed of the DSN and its password as a last guard
  * behind the redaction the connector already does. Stack traces only with {@code --verbose}.
@@ -41,6 +42,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     static int exitCode(Throwable cause) {
         return cause instanceof PgStreamSetupException
                         || cause instanceof EndpointUnavailableException
+                        || cause instanceof IndexIdentityMismatchException
                 ? SETUP_PROBLEM
                 : OTHER_ERROR;
     }

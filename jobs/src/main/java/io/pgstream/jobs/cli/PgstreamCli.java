@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             TeardownCommand.class,
             TailCommand.class,
             SyncCommand.class,
+            ReindexCommand.class,
             SearchCommand.class,
             ReconcileCommand.class,
             DeadLettersCommand.class,

@@ -3,6 +3,7 @@ package io.pgstream.jobs.cli;
 import io.pgstream.jobs.reconcile.ReconcileReport;
 import io.pgstream.jobs.reconcile.Reconciler;
 import io.pgstream.jobs.reconcile.VectorIndex;
+import io.pgstream.jobs.templates.IndexIdentities;
 import io.pgstream.jobs.templates.JobConfig;
 import io.pgstream.jobs.templates.JobConfigLoader;
 import io.pgstream.jobs.templates.Models;
@@ -60,6 +61,10 @@ final class ReconcileCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--page-size must be at least 1");
         }
         JobConfig job = JobConfigLoader.load(config);
+        if (repair) {
+            // a repair embeds: with the index's model only
+            IndexIdentities.verify(job).ifPresent(spec.commandLine().getErr()::println);
+        }
         ReconcileReport report;
         try (VectorIndex index = VectorStores.index(job)) {
             report =

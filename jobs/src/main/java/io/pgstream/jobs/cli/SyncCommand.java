@@ -121,6 +121,39 @@ final class SyncCommand implements Callable<Integer> {
      */
     static void run(JobConfig job, int webUiPort, Duration statusInterval, PrintWriter err)
             throws Exception {
+        Prepared p = prepare(job, webUiPort, statusInterval != null, err);
+        StatusPrinter status =
+                statusInterval == null
+                        ? null
+                        : StatusPrinter.start(
+                                RunMetrics.of(p.runId()),
+                                new SlotLag(
+                                        PgConnectionConfig.parse(job.source().dsn()),
+                                        job.source().slot(),
+                                        job.source().publication()),
+                                statusInterval,
+                                err);
+        try {
+            p.env().execute(SyncJob.jobName(job));
+        } finally {
+            if (status != null) {
+                status.close();
+            }
+            RunMetrics.forget(p.runId());
+        }
+        LOG.info("sync job ended");
+    }
+
+    /** A sync job ready to execute; {@code runId} names its figures in {@link RunMetrics}. */
+    record Prepared(StreamExecutionEnvironment env, String runId) {}
+
+    /**
+     * Checks endpoints, slot, tables and index, prepares slot, publication and index, and builds
+     * the job on a mini-cluster environment resuming from the newest checkpoint; {@code metrics}:
+     * whether its figures are collected for {@link RunMetrics}.
+     */
+    static Prepared prepare(JobConfig job, int webUiPort, boolean metrics, PrintWriter err)
+            throws Exception {
         Path checkpoints = CheckpointDirectory.prepare(job.checkpoint().dir());
         // Setup problems surface here, as one line with exit code 2, not from inside a job;
         // endpoints first, so nothing is created on the server for a job that cannot run.
@@ -140,7 +173,7 @@ final class SyncCommand implements Callable<Integer> {
         resume.ifPresent(
                 chk -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString()));
         String runId = UUID.randomUUID().toString();
-        if (statusInterval != null) {
+        if (metrics) {
             StatusMetricReporterFactory.configure(conf, runId);
         }
         StreamExecutionEnvironment env;
@@ -155,7 +188,7 @@ final class SyncCommand implements Callable<Integer> {
         // Everything that can refuse the job is checked before the slot exists: a slot left
         // behind by a job that never ran would retain WAL until someone drops it.
         SyncJob.build(env, job); // the tables against the job file
-        VectorStores.prepare(job);
+        VectorStores.prepare(job).ifPresent(err::println);
         SlotManager.prepareFor(
                 source, job.source().slot(), job.source().publication(), job.source().tables());
         if (resume.isPresent()) {
@@ -167,25 +200,6 @@ final class SyncCommand implements Callable<Integer> {
             err.println("pgstream: Flink web UI on http://localhost:" + webUiPort);
         }
         err.flush();
-        StatusPrinter status =
-                statusInterval == null
-                        ? null
-                        : StatusPrinter.start(
-                                RunMetrics.of(runId),
-                                new SlotLag(
-                                        PgConnectionConfig.parse(job.source().dsn()),
-                                        job.source().slot(),
-                                        job.source().publication()),
-                                statusInterval,
-                                err);
-        try {
-            env.execute(SyncJob.jobName(job));
-        } finally {
-            if (status != null) {
-                status.close();
-            }
-            RunMetrics.forget(runId);
-        }
-        LOG.info("sync job ended");
+        return new Prepared(env, runId);
     }
 }

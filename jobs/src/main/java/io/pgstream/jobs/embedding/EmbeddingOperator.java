@@ -51,6 +51,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
     private transient MailboxExecutor mailbox;
     private transient BatchSender sender;
     private transient TextLimits limits;
+    private transient String modelId; // part of every content hash
 
     private transient ContentHashes hashes;
     private transient RefusedMarks marks;
@@ -135,9 +136,9 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
                         group,
                         config.pricePerMillionTokens());
         ContentHashLookup lookup = lookupFactory == null ? null : lookupFactory.open();
-        var embedder =
-                new BatchEmbedder(
-                        modelFactory.create(budget), lookup, config.maxInFlightBatches(), name);
+        EmbeddingModel model = modelFactory.create(budget);
+        modelId = model.id();
+        var embedder = new BatchEmbedder(model, lookup, config.maxInFlightBatches(), name);
         sender =
                 new BatchSender(
                         embedder, mailbox, getProcessingTimeService(), config, this::complete);
@@ -186,7 +187,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
             return;
         }
         String text = change.text();
-        String hash = ContentHash.of(text);
+        String hash = ContentHash.of(modelId, text);
         Tuple2<String, Long> known = hashes.known(key, change.sourceTable());
         if (known != null && hash.equals(known.f0)) {
             metrics.skipped.inc();
@@ -232,7 +233,7 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         String text = change.text();
         open.change = change;
         open.text = text;
-        open.hash = ContentHash.of(text);
+        open.hash = ContentHash.of(modelId, text);
         sender.open().rechunk(open, limits.chunksOf(text));
         open.hashAfter = hashes.stage(key, open.hash, change.lsn());
         sender.sealIfFull();
@@ -311,8 +312,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         }
     }
 
-    // ---- task thread: completion and emission ----
-
     /** Applies a finished batch's outcomes and emits what became ready, in order. */
     private void complete(List<PendingWrite> batch, BatchEmbedder.Result result) {
         for (int i = 0; i < batch.size(); i++) {
@@ -349,8 +348,6 @@ public final class EmbeddingOperator extends AbstractStreamOperator<VectorWrite>
         queue.add(write);
         queue.emitReady();
     }
-
-    // ---- helpers ----
 
     static VectorWrite metadataOf(DocumentChange change) {
         return VectorWrite.metadata(

@@ -133,7 +133,12 @@ public final class OpenAiEmbeddingModel implements EmbeddingModel {
 
     @Override
     public String id() {
-        return "openai:" + config.model();
+        return idOf(config.model());
+    }
+
+    /** The {@link #id()} of a model named {@code modelName}, known without creating it. */
+    public static String idOf(String modelName) {
+        return "openai:" + modelName;
     }
 
     @Override

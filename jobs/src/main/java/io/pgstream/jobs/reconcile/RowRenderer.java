@@ -16,18 +16,21 @@ import java.util.List;
 /**
  * Renders a table row into what the sync job would write for it, by the job's own rules: the row
  * goes through {@link DocumentMapper} as a snapshot read would (key, text, metadata), the text is
- * hashed with {@link ContentHash} and cut with the job's {@link TextChunker}, and a text over
- * {@code embedding.max-text-chars} (chunking off) is marked not embeddable, as the job dead-letters
- * it. One renderer serves every table of a job.
+ * hashed with {@link ContentHash} for the job's model and cut with the job's {@link TextChunker},
+ * and a text over {@code embedding.max-text-chars} (chunking off) is marked not embeddable, as the
+ * job dead-letters it. One renderer serves every table of a job.
  */
 public final class RowRenderer {
 
     private final DocumentMapper mapper;
     private final TextChunker chunker;
     private final int maxTextChars;
+    private final String modelId;
 
-    public RowRenderer(DocumentMapper mapper, TextChunker chunker, int maxTextChars) {
+    public RowRenderer(
+            DocumentMapper mapper, TextChunker chunker, int maxTextChars, String modelId) {
         this.mapper = mapper;
+        this.modelId = modelId;
         this.chunker = chunker;
         this.maxTextChars = maxTextChars;
     }
@@ -35,7 +38,7 @@ public final class RowRenderer {
     /** The renderer of a job file's {@code embedding:} section, with the operator's settings. */
     public static RowRenderer of(DocumentMapper mapper, JobConfig.Embedding e) {
         EmbeddingOperatorConfig operator = Models.operator(e);
-        return new RowRenderer(mapper, operator.chunker(), operator.maxTextChars());
+        return new RowRenderer(mapper, operator.chunker(), operator.maxTextChars(), Models.id(e));
     }
 
     /**
@@ -57,6 +60,6 @@ public final class RowRenderer {
         List<String> chunks = chunker == null ? List.of(text) : chunker.split(text);
         boolean embeddable = chunker != null || maxTextChars <= 0 || text.length() <= maxTextChars;
         return new RowExpectation(
-                d.id(), text, ContentHash.of(text), chunks, d.metadataJson(), embeddable);
+                d.id(), text, ContentHash.of(modelId, text), chunks, d.metadataJson(), embeddable);
     }
 }

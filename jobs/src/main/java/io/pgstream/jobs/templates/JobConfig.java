@@ -37,6 +37,33 @@ public record JobConfig(
                 bufferTimeout);
     }
 
+    /**
+     * This job without {@code sink.alias}: how {@code pgstream reindex} runs it, as the alias must
+     * not show its table before the table has caught up.
+     */
+    public JobConfig withoutAlias() {
+        Sink s = sink;
+        return new JobConfig(
+                source,
+                embedding,
+                new Sink(
+                        s.type(),
+                        s.dsn(),
+                        s.table(),
+                        s.hnsw(),
+                        s.url(),
+                        s.collection(),
+                        s.apiKeyEnv(),
+                        s.batchSize(),
+                        s.maxLinger(),
+                        null),
+                checkpoint,
+                parallelism,
+                deadLetterTable,
+                restart,
+                bufferTimeout);
+    }
+
     /** {@code source:} where the rows come from. */
     public record Source(
             String dsn,
@@ -99,7 +126,10 @@ public record JobConfig(
         }
     }
 
-    /** {@code sink:} the vector index. */
+    /**
+     * {@code sink:} the vector index; {@code alias} (pgvector, may be null) is the view searches
+     * read, over the live table.
+     */
     public record Sink(
             SinkOptions.Type type,
             String dsn,
@@ -109,7 +139,8 @@ public record JobConfig(
             String collection,
             String apiKeyEnv,
             int batchSize,
-            Duration maxLinger)
+            Duration maxLinger,
+            String alias)
             implements Serializable {}
 
     /** {@code checkpoint:} how often and where the job's progress is saved. */

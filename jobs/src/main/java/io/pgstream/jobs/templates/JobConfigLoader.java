@@ -351,11 +351,13 @@ public final class JobConfigLoader {
                 List.of(
                         PgVectorSinkOptions.DSN,
                         PgVectorSinkOptions.TABLE,
-                        PgVectorSinkOptions.HNSW);
+                        PgVectorSinkOptions.HNSW,
+                        PgVectorSinkOptions.ALIAS);
         if (type == SinkOptions.Type.PGVECTOR) {
             String dsn = n.optionalString(PgVectorSinkOptions.DSN, sourceDsn);
             String table = n.string(PgVectorSinkOptions.TABLE);
             boolean hnsw = n.bool(PgVectorSinkOptions.HNSW);
+            String alias = n.optionalString(PgVectorSinkOptions.ALIAS);
             for (ConfigOption<?> option : qdrantOnly) {
                 if (n.has(option)) {
                     throw n.error(option, "only applies to type: qdrant");
@@ -363,7 +365,7 @@ public final class JobConfigLoader {
             }
             n.finish();
             return new JobConfig.Sink(
-                    type, dsn, table, hnsw, null, null, null, batchSize, maxLinger);
+                    type, dsn, table, hnsw, null, null, null, batchSize, maxLinger, alias);
         }
         String url = n.string(QdrantSinkOptions.URL);
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
@@ -380,7 +382,7 @@ public final class JobConfigLoader {
         }
         n.finish();
         return new JobConfig.Sink(
-                type, null, null, false, url, collection, apiKeyEnv, batchSize, maxLinger);
+                type, null, null, false, url, collection, apiKeyEnv, batchSize, maxLinger, null);
     }
 
     /**

@@ -22,6 +22,16 @@ public final class Models {
         return OpenAiEmbeddingModel.factory(openAi(e));
     }
 
+    /**
+     * The id the job's model reports ({@link EmbeddingModel#id()}), known without loading it: part
+     * of every content hash and of the index's identity.
+     */
+    public static String id(JobConfig.Embedding e) {
+        return e.model() == EmbeddingOptions.Model.LOCAL
+                ? LocalMiniLmEmbeddingModel.ID
+                : OpenAiEmbeddingModel.idOf(e.modelName());
+    }
+
     /** The OpenAI-compatible client's configuration of a {@code model: openai} job. */
     public static OpenAiConfig openAi(JobConfig.Embedding e) {
         OpenAiConfig.Builder b =

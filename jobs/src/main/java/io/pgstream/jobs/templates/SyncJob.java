@@ -54,7 +54,7 @@ public final class SyncJob {
         }
         config.restart().applyUnlessSet(env);
         build(env, config);
-        VectorStores.prepare(config);
+        VectorStores.prepare(config).ifPresent(System.err::println);
         env.execute(jobName(config));
     }
 

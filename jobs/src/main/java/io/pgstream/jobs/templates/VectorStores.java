@@ -10,17 +10,21 @@ import io.pgstream.jobs.sink.DeadLetterSink;
 import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.VectorSearcher;
 import io.pgstream.jobs.sink.VectorWrite;
+import io.pgstream.jobs.sink.pgvector.PgVectorAlias;
 import io.pgstream.jobs.sink.pgvector.PgVectorContentHashLookup;
 import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
 import io.pgstream.jobs.sink.pgvector.PgVectorSink;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
 import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import io.pgstream.jobs.sink.qdrant.QdrantConnection;
 import io.pgstream.jobs.sink.qdrant.QdrantContentHashLookup;
 import io.pgstream.jobs.sink.qdrant.QdrantSearcher;
 import io.pgstream.jobs.sink.qdrant.QdrantSink;
 import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
@@ -32,12 +36,31 @@ public final class VectorStores {
 
     private VectorStores() {}
 
-    /** Creates what the sink needs before the job starts, so errors come before any work. */
-    public static void prepare(JobConfig c) {
-        if (c.sink().type() == SinkOptions.Type.PGVECTOR) {
+    /**
+     * Creates what the sink needs before the job starts, so errors come before any work, and holds
+     * the job to the model the index was built with ({@link IndexIdentities}).
+     *
+     * @return a line to show when the index's model had to be recorded
+     */
+    public static Optional<String> prepare(JobConfig c) {
+        ensureIndex(c);
+        return IndexIdentities.verify(c);
+    }
+
+    private static void ensureIndex(JobConfig c) {
+        if (c.sink().type() != SinkOptions.Type.PGVECTOR) {
+            try (QdrantConnection q = new QdrantConnection(qdrant(c))) {
+                q.ensureCollection();
+            } catch (IOException e) {
+                throw new JobConfigException("sink: " + e.getMessage());
+            }
+        } else {
             PgVectorSinkConfig pg = pgvector(c);
             try (Connection conn = pg.connection().connect()) {
                 new PgVectorTable(pg).ensure(conn);
+                if (c.sink().alias() != null) {
+                    alias(c).ensure(conn);
+                }
             } catch (SQLException e) {
                 throw new JobConfigException(
                         "sink: cannot prepare pgvector table "
@@ -67,10 +90,28 @@ public final class VectorStores {
                 : QdrantContentHashLookup.factory(qdrant(c));
     }
 
+    /** Searches read the alias when the job file has one, else the index itself. */
     public static VectorSearcher.Factory searcher(JobConfig c) {
-        return isPgvector(c)
-                ? PgVectorSearcher.factory(pgvector(c))
-                : QdrantSearcher.factory(qdrant(c));
+        if (!isPgvector(c)) {
+            return QdrantSearcher.factory(qdrant(c));
+        }
+        return PgVectorSearcher.factory(
+                c.sink().alias() == null ? pgvector(c) : pgvector(c, c.sink().alias()));
+    }
+
+    /** Points the {@code sink.alias} view of a pgvector job at its {@code sink.table}. */
+    public static void switchAlias(JobConfig c) {
+        PgVectorSinkConfig pg = pgvector(c);
+        try (Connection conn = pg.connection().connect()) {
+            alias(c).switchTo(conn);
+        } catch (SQLException e) {
+            throw new JobConfigException(
+                    "sink: cannot switch alias " + c.sink().alias() + ": " + e.getMessage());
+        }
+    }
+
+    private static PgVectorAlias alias(JobConfig c) {
+        return new PgVectorAlias(pgvector(c, c.sink().alias()), pgvector(c));
     }
 
     /** The index as {@code pgstream reconcile} reads and repairs it. */
@@ -109,9 +150,13 @@ public final class VectorStores {
     }
 
     private static PgVectorSinkConfig pgvector(JobConfig c) {
+        return pgvector(c, c.sink().table());
+    }
+
+    private static PgVectorSinkConfig pgvector(JobConfig c, String table) {
         return PgVectorSinkConfig.of(
                         PgConnectionConfig.parse(c.sink().dsn()),
-                        c.sink().table(),
+                        table,
                         c.embedding().dimensions(),
                         c.sink().hnsw(),
                         c.sink().batchSize())

@@ -50,7 +50,9 @@ class BadInputITCase {
                     "an API key the endpoint rejects", ENDPOINT_CHECKS,
                     "a Qdrant that is not running", ENDPOINT_CHECKS,
                     "an API key Qdrant rejects", ENDPOINT_CHECKS,
-                    "a Qdrant that never answers", ENDPOINT_CHECKS);
+                    "a Qdrant that never answers", ENDPOINT_CHECKS,
+                    "a job file with another model than its index",
+                            "jobs/src/test/java/io/pgstream/jobs/cli/IndexIdentityITCase.java");
 
     @TempDir static Path dir;
 

@@ -135,7 +135,7 @@ class PgstreamCliTest {
         assertThat(run()).isEqualTo(1);
         assertThat(err())
                 .startsWith(
-                        "pgstream: error: missing command: setup, status, teardown, tail, sync, search, reconcile, dead-letters, demo or sql");
+                        "pgstream: error: missing command: setup, status, teardown, tail, sync, reindex, search, reconcile, dead-letters, demo or sql");
     }
 
     @Test

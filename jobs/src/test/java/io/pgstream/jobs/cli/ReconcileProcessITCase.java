@@ -50,7 +50,8 @@ class ReconcileProcessITCase {
                         + " content_hash, lsn) SELECT 'public.rc_big', id::text, 0,"
                         + " '[1,0,0,0,0,0,0,0]', "
                         + text
-                        + ", encode(sha256(convert_to("
+                        + ", encode(sha256(convert_to('openai:text-embedding-testing', 'UTF8')"
+                        + " || '\\x00'::bytea || convert_to("
                         + text
                         + ", 'UTF8')), 'hex'), 1 FROM rc_big",
                 // drift: 3 missing, 2 orphaned, 1 stale

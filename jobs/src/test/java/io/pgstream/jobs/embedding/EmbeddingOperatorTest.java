@@ -97,7 +97,7 @@ class EmbeddingOperatorTest {
         VectorWrite first = harness.extractOutputValues().get(1);
         assertThat(first.chunks().get(0).embedding())
                 .containsExactly(TestingEmbeddingModel.vectorOf("a one"));
-        assertThat(first.contentHash()).isEqualTo(ContentHash.of("a one"));
+        assertThat(first.contentHash()).isEqualTo(ContentHash.of("testing", "a one"));
     }
 
     // ---- eager send ----
@@ -203,7 +203,7 @@ class EmbeddingOperatorTest {
         gatedModel = TestingEmbeddingModel.gated("lookup");
         TestingEmbeddingModel model = gatedModel;
         TestingContentHashLookup lookup = TestingContentHashLookup.register("lookup");
-        lookup.store(TABLE, "1", ContentHash.of("stored text"));
+        lookup.store(TABLE, "1", ContentHash.of("testing", "stored text"));
         EmbeddingOperator op = operator("lookup", "lookup", config(4, 2, 100));
         harness = open(op);
 
@@ -299,7 +299,7 @@ class EmbeddingOperatorTest {
     void truncateDrainsEarlierRowsAndForgetsHashesAlsoAfterRestore() throws Exception {
         TestingEmbeddingModel model = TestingEmbeddingModel.jittery("truncate", 2);
         TestingContentHashLookup lookup = TestingContentHashLookup.register("truncate");
-        lookup.store(TABLE, "k", ContentHash.of("kept"));
+        lookup.store(TABLE, "k", ContentHash.of("testing", "kept"));
         EmbeddingOperator op = operator("truncate", "truncate", config(10, 2, 100));
         harness = open(op);
 
@@ -492,7 +492,7 @@ class EmbeddingOperatorTest {
         assertThat(write.chunks()).extracting(VectorWrite.Chunk::index).isSorted();
         assertThat(write.chunks().get(1).embedding())
                 .containsExactly(TestingEmbeddingModel.vectorOf(expected.get(1)));
-        assertThat(write.contentHash()).isEqualTo(ContentHash.of(text));
+        assertThat(write.contentHash()).isEqualTo(ContentHash.of("testing", text));
         assertThat(model.texts()).isEqualTo(expected);
     }
 

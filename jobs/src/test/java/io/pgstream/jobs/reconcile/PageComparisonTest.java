@@ -20,11 +20,11 @@ class PageComparisonTest {
 
     private static RowExpectation row(String id, String... chunks) {
         String text = String.join("", chunks);
-        return new RowExpectation(id, text, ContentHash.of(text), List.of(chunks), "{}", true);
+        return new RowExpectation(id, text, ContentHash.of("m", text), List.of(chunks), "{}", true);
     }
 
     private static RowExpectation tooLong(String id, String text) {
-        return new RowExpectation(id, text, ContentHash.of(text), List.of(text), "{}", false);
+        return new RowExpectation(id, text, ContentHash.of("m", text), List.of(text), "{}", false);
     }
 
     /** The chunks the sync job would have written for {@code row}, at version {@code lsn}. */

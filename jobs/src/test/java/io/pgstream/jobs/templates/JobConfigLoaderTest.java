@@ -58,6 +58,26 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void theModelIdOfTheJobFileIsTheOneTheModelReports() throws Exception {
+        JobConfig local = parse(README_EXAMPLE);
+        assertThat(Models.id(local.embedding()))
+                .isEqualTo(io.pgstream.jobs.embedding.LocalMiniLmEmbeddingModel.ID);
+        JobConfig openai =
+                parse(
+                        README_EXAMPLE.replace(
+                                "  model: local\n",
+                                "  model: openai\n  base-url: http://127.0.0.1:1/v1\n"
+                                        + "  model-name: text-embedding-3-small\n"
+                                        + "  dimensions: 8\n"));
+        try (var model = Models.factory(openai.embedding()).create()) {
+            assertThat(Models.id(openai.embedding()))
+                    .isEqualTo(model.id())
+                    .isEqualTo("openai:text-embedding-3-small");
+        }
+        assertThat(IndexIdentities.of(openai).template()).isEqualTo(openai.embedding().template());
+    }
+
+    @Test
     void rateLimitAndPriceReachTheOperatorConfig() {
         String openai =
                 README_EXAMPLE.replace(

@@ -170,7 +170,8 @@ class ReconcileITCase {
                                 "SELECT count(*) FROM "
                                         + v
                                         + " WHERE content_hash <> encode(sha256(convert_to("
-                                        + "content, 'UTF8')), 'hex')"))
+                                        + "'openai:text-embedding-testing', 'UTF8') || '\\x00'"
+                                        + "::bytea || convert_to(content, 'UTF8')), 'hex')"))
                 .isEqualTo(0L);
     }
 
@@ -229,7 +230,7 @@ class ReconcileITCase {
                 source,
                 id,
                 List.of(new VectorWrite.Chunk(0, text, new float[DIMENSIONS])),
-                ContentHash.of(text),
+                ContentHash.of("openai:text-embedding-testing", text),
                 "{}",
                 new Lsn(lsn),
                 null);

@@ -19,6 +19,7 @@ import io.qdrant.client.grpc.Collections.CollectionParams;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.GetCollectionInfoRequest;
 import io.qdrant.client.grpc.Collections.GetCollectionInfoResponse;
+import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.CollectionsGrpc;
@@ -89,7 +90,11 @@ public final class TestingQdrantServer implements AutoCloseable {
     /** A stored point. */
     public record StoredPoint(float[] vector, Map<String, Value> payload) {}
 
-    private record Collection(int size, Map<String, StoredPoint> points) {}
+    /**
+     * {@code metadata}: the collection's own key-value metadata, kept and returned as Qdrant does.
+     */
+    private record Collection(
+            int size, Map<String, StoredPoint> points, Map<String, Value> metadata) {}
 
     private static final Metadata.Key<String> API_KEY =
             Metadata.Key.of("api-key", Metadata.ASCII_STRING_MARSHALLER);
@@ -148,11 +153,17 @@ public final class TestingQdrantServer implements AutoCloseable {
 
     /** Creates a collection as if someone else had, for tests of existing collections. */
     public void createCollection(String name, int size) {
-        collections.put(name, new Collection(size, new ConcurrentHashMap<>()));
+        collections.put(
+                name, new Collection(size, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
     }
 
     public boolean hasCollection(String name) {
         return collections.containsKey(name);
+    }
+
+    /** The collection's metadata, as {@code CollectionConfig.metadata} returns it. */
+    public Map<String, Value> metadata(String name) {
+        return Map.copyOf(collections.get(name).metadata());
     }
 
     public int vectorSize(String name) {
@@ -230,6 +241,20 @@ public final class TestingQdrantServer implements AutoCloseable {
     }
 
     private final class Collections extends CollectionsGrpc.CollectionsImplBase {
+        /** As Qdrant 1.16: the request's metadata keys are merged into the collection's. */
+        @Override
+        public void update(
+                UpdateCollection request, StreamObserver<CollectionOperationResponse> out) {
+            calls.add("updateCollection");
+            Collection c = collection(request.getCollectionName(), out);
+            if (c == null) {
+                return;
+            }
+            c.metadata().putAll(request.getMetadataMap());
+            out.onNext(CollectionOperationResponse.newBuilder().setResult(true).build());
+            out.onCompleted();
+        }
+
         @Override
         public void collectionExists(
                 CollectionExistsRequest request, StreamObserver<CollectionExistsResponse> out) {
@@ -258,7 +283,8 @@ public final class TestingQdrantServer implements AutoCloseable {
                             request.getCollectionName(),
                             new Collection(
                                     (int) request.getVectorsConfig().getParams().getSize(),
-                                    new ConcurrentHashMap<>()))
+                                    new ConcurrentHashMap<>(),
+                                    new ConcurrentHashMap<>(request.getMetadataMap())))
                     != null) {
                 out.onError(
                         Status.ALREADY_EXISTS
@@ -285,6 +311,7 @@ public final class TestingQdrantServer implements AutoCloseable {
                                             .setPointsCount(c.points().size())
                                             .setConfig(
                                                     CollectionConfig.newBuilder()
+                                                            .putAllMetadata(c.metadata())
                                                             .setParams(
                                                                     CollectionParams.newBuilder()
                                                                             .setVectorsConfig(
