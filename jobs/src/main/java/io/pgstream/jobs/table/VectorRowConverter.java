@@ -54,7 +54,8 @@ final class VectorRowConverter implements Serializable {
                             null,
                             columns(row).toString(),
                             version(row),
-                            null);
+                            null,
+                            List.of());
             case INSERT, UPDATE_AFTER ->
                     VectorWrite.upsert(
                             target,
