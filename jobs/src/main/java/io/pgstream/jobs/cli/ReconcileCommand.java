@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  * {@code pgstream reconcile --config job.yaml [--repair]}: compares the job's index with its tables
  * and prints one JSON object ({@code rows, vectors, missing, orphaned, stale, repaired}, more
  * counts, and a {@code tables} array); progress goes to stderr. Exit code 0 when the index matches
- * the tables (after the repair, with {@code --repair}), 3 when drift was found and not repaired.
- * Safe while {@code sync} runs: repairs are version-guarded (see {@link Reconciler}).
+ * the tables (after the repair, with {@code --repair}), 3 when drift was found and not repaired, 2
+ * (as {@code sync}) when the index records another model or template than the job file. Safe while
+ * {@code sync} runs: repairs are version-guarded (see {@link Reconciler}).
  */
 @Command(
         name = "reconcile",
@@ -64,6 +65,9 @@ final class ReconcileCommand implements Callable<Integer> {
         if (repair) {
             // a repair embeds: with the index's model only
             IndexIdentities.verify(job).ifPresent(spec.commandLine().getErr()::println);
+        } else {
+            // against another model's index every row would count as stale: say why instead
+            IndexIdentities.check(job);
         }
         ReconcileReport report;
         try (VectorIndex index = VectorStores.index(job)) {

@@ -24,18 +24,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pgstream reindex --config new-job.yaml}: a new index built beside the live one (another
  * model or template allowed), then switched to. It runs the new job file's sync (its own slot: a
- * snapshot, then the stream) into its {@code sink.table}, without its alias; once that index has
- * caught up ({@link CatchUp}) the {@code sink.alias} view is pointed at it in one transaction, so
- * searches of the alias go from the complete old index to the complete new one. Then it goes on as
- * the live sync, or ends with {@code --exit-after-switch}. The old table and slot are left to the
- * person to drop (docs/operations.md).
+ * snapshot, then the stream) into its {@code sink.table} or {@code sink.collection}, without its
+ * alias; once that index has caught up ({@link CatchUp}) {@code sink.alias} is pointed at it in one
+ * step (the view in one transaction, the Qdrant alias in one {@code UpdateCollectionAliases}
+ * request), so searches of the alias go from the complete old index to the complete new one. Then
+ * it goes on as the live sync, or ends with {@code --exit-after-switch}. The old index and slot are
+ * left to the person to drop (docs/operations.md).
  */
 @Command(
         name = "reindex",
         mixinStandardHelpOptions = true,
         versionProvider = PgstreamCli.Version.class,
         description = {
-            "Build a new pgvector index beside the live one from a new job file, switch"
+            "Build a new index (pgvector table or Qdrant collection) beside the live one from a"
+                    + " new job file, switch"
                     + " sink.alias to it once caught up, then keep it in sync.",
             "Prints {\"switched\":true,...} on stdout at the switch."
         })
@@ -66,15 +68,10 @@ final class ReindexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig job = JobConfigLoader.load(config);
-        if (job.sink().type() != SinkOptions.Type.PGVECTOR) {
-            throw new JobConfigException(
-                    "pgstream reindex supports pgvector only; for Qdrant, sync into a new"
-                            + " collection and point searches at it");
-        }
         if (job.sink().alias() == null) {
             throw new JobConfigException(
                     "sink.alias: pgstream reindex needs the name searches use (e.g."
-                            + " public.documents_search) in the new job file");
+                            + " public.documents_search, or a Qdrant alias) in the new job file");
         }
         PrintWriter err = spec.commandLine().getErr();
         SyncCommand.Prepared p = SyncCommand.prepare(job.withoutAlias(), 0, true, err);
@@ -115,13 +112,20 @@ final class ReindexCommand implements Callable<Integer> {
         }
     }
 
+    /** The new index: its {@code sink.table} (pgvector) or {@code sink.collection} (Qdrant). */
+    private static String index(JobConfig job) {
+        return job.sink().type() == SinkOptions.Type.PGVECTOR
+                ? job.sink().table()
+                : job.sink().collection();
+    }
+
     /**
      * {@code pgstream: reindex public.docs_v2: backfill, 1200 written; slot 0/16B3F10 of
      * 0/16B4000}.
      */
     static String progress(JobConfig job, StatusFigures f, CatchUp.Check c) {
         return "pgstream: reindex "
-                + job.sink().table()
+                + index(job)
                 + ": "
                 + f.phase().name().toLowerCase(Locale.ROOT)
                 + ", "
@@ -132,11 +136,18 @@ final class ReindexCommand implements Callable<Integer> {
                 + (c.caughtUp() ? "; caught up" : "");
     }
 
+    /**
+     * {@code {"switched":true,"alias":…,"table":…}}; for Qdrant the last key is {@code collection}:
+     * each is named after the job-file key it repeats.
+     */
     static String switched(JobConfig job) {
         StringBuilder sb = new StringBuilder("{\"switched\":true,\"alias\":");
         ChangeEventJson.string(sb, job.sink().alias());
-        sb.append(",\"table\":");
-        ChangeEventJson.string(sb, job.sink().table());
+        sb.append(
+                job.sink().type() == SinkOptions.Type.PGVECTOR
+                        ? ",\"table\":"
+                        : ",\"collection\":");
+        ChangeEventJson.string(sb, index(job));
         return sb.append('}').toString();
     }
 }

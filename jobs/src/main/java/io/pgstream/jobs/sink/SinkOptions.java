@@ -42,4 +42,13 @@ public final class SinkOptions {
                             "How long a buffered write may wait before it is written without a"
                                     + " checkpoint; 0: at the writer's next turn; checkpoint: only"
                                     + " when a batch is full or a checkpoint starts.");
+
+    public static final ConfigOption<String> ALIAS =
+            ConfigOptions.key("sink.alias")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The name searches use, switched by pgstream reindex: a view"
+                                    + " ('name' or 'schema.name') over the live table (pgvector),"
+                                    + " a collection alias (Qdrant); unset: none.");
 }

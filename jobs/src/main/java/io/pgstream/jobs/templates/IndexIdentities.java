@@ -40,6 +40,20 @@ public final class IndexIdentities {
      * @throws JobConfigException when the index cannot be read
      */
     public static Optional<String> verify(JobConfig c) {
+        return verify(c, true);
+    }
+
+    /**
+     * As {@link #verify} but never writes: for commands that only read the index ({@code reconcile}
+     * without {@code --repair}), whose counts would be meaningless against another model's index.
+     *
+     * @throws IndexIdentityMismatchException when the index records another model or template
+     */
+    public static void check(JobConfig c) {
+        verify(c, false);
+    }
+
+    private static Optional<String> verify(JobConfig c, boolean record) {
         IndexIdentity wanted = of(c);
         try {
             if (c.sink().type() == SinkOptions.Type.PGVECTOR) {
@@ -49,7 +63,7 @@ public final class IndexIdentities {
                     conn.setAutoCommit(true);
                     if (store.tableExists(conn)) {
                         IndexIdentity stored = store.read(conn);
-                        if (holds(c, stored, wanted)) {
+                        if (holds(c, stored, wanted) && record) {
                             store.write(conn, wanted);
                             return recorded(c, wanted, store.hasVectors(conn));
                         }
@@ -61,7 +75,7 @@ public final class IndexIdentities {
                             q.client().collectionExistsAsync(c.sink().collection()),
                             "checking the collection")) {
                         QdrantIdentity store = new QdrantIdentity(q);
-                        if (holds(c, store.read(), wanted)) {
+                        if (holds(c, store.read(), wanted) && record) {
                             store.write(wanted);
                             return recorded(c, wanted, store.hasVectors());
                         }
@@ -105,8 +119,9 @@ public final class IndexIdentities {
         return c.sink().type() == SinkOptions.Type.PGVECTOR
                 ? "run pgstream reindex --config <new-job.yaml> to build a new index beside it (or"
                         + " point sink.table at a new table)"
-                : "point sink.collection at a new collection (pgstream reindex supports pgvector"
-                        + " only), or delete this collection to rebuild it";
+                : "run pgstream reindex --config <new-job.yaml> to build a new collection beside it"
+                        + " (or point sink.collection at a new collection, or delete this one to"
+                        + " rebuild it)";
     }
 
     private static String name(JobConfig c) {

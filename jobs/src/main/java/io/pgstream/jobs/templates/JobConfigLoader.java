@@ -342,6 +342,7 @@ public final class JobConfigLoader {
         }
         int batchSize = n.integer(SinkOptions.BATCH_SIZE, 1);
         Duration maxLinger = maxLinger(n);
+        String alias = n.optionalString(SinkOptions.ALIAS);
         List<ConfigOption<String>> qdrantOnly =
                 List.of(
                         QdrantSinkOptions.URL,
@@ -351,13 +352,11 @@ public final class JobConfigLoader {
                 List.of(
                         PgVectorSinkOptions.DSN,
                         PgVectorSinkOptions.TABLE,
-                        PgVectorSinkOptions.HNSW,
-                        PgVectorSinkOptions.ALIAS);
+                        PgVectorSinkOptions.HNSW);
         if (type == SinkOptions.Type.PGVECTOR) {
             String dsn = n.optionalString(PgVectorSinkOptions.DSN, sourceDsn);
             String table = n.string(PgVectorSinkOptions.TABLE);
             boolean hnsw = n.bool(PgVectorSinkOptions.HNSW);
-            String alias = n.optionalString(PgVectorSinkOptions.ALIAS);
             for (ConfigOption<?> option : qdrantOnly) {
                 if (n.has(option)) {
                     throw n.error(option, "only applies to type: qdrant");
@@ -382,7 +381,7 @@ public final class JobConfigLoader {
         }
         n.finish();
         return new JobConfig.Sink(
-                type, null, null, false, url, collection, apiKeyEnv, batchSize, maxLinger, null);
+                type, null, null, false, url, collection, apiKeyEnv, batchSize, maxLinger, alias);
     }
 
     /**

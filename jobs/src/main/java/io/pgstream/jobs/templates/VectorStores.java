@@ -16,6 +16,7 @@ import io.pgstream.jobs.sink.pgvector.PgVectorSearcher;
 import io.pgstream.jobs.sink.pgvector.PgVectorSink;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
 import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import io.pgstream.jobs.sink.qdrant.QdrantAlias;
 import io.pgstream.jobs.sink.qdrant.QdrantConnection;
 import io.pgstream.jobs.sink.qdrant.QdrantContentHashLookup;
 import io.pgstream.jobs.sink.qdrant.QdrantSearcher;
@@ -51,6 +52,9 @@ public final class VectorStores {
         if (c.sink().type() != SinkOptions.Type.PGVECTOR) {
             try (QdrantConnection q = new QdrantConnection(qdrant(c))) {
                 q.ensureCollection();
+                if (c.sink().alias() != null) {
+                    new QdrantAlias(c.sink().alias()).ensure(q);
+                }
             } catch (IOException e) {
                 throw new JobConfigException("sink: " + e.getMessage());
             }
@@ -93,14 +97,27 @@ public final class VectorStores {
     /** Searches read the alias when the job file has one, else the index itself. */
     public static VectorSearcher.Factory searcher(JobConfig c) {
         if (!isPgvector(c)) {
-            return QdrantSearcher.factory(qdrant(c));
+            return QdrantSearcher.factory(
+                    c.sink().alias() == null ? qdrant(c) : qdrant(c, c.sink().alias()));
         }
         return PgVectorSearcher.factory(
                 c.sink().alias() == null ? pgvector(c) : pgvector(c, c.sink().alias()));
     }
 
-    /** Points the {@code sink.alias} view of a pgvector job at its {@code sink.table}. */
+    /**
+     * Points {@code sink.alias} at the job's index: the view at {@code sink.table} (pgvector), the
+     * collection alias at {@code sink.collection} (Qdrant).
+     */
     public static void switchAlias(JobConfig c) {
+        if (!isPgvector(c)) {
+            try (QdrantConnection q = new QdrantConnection(qdrant(c))) {
+                new QdrantAlias(c.sink().alias()).switchTo(q);
+            } catch (IOException e) {
+                throw new JobConfigException(
+                        "sink: cannot switch alias " + c.sink().alias() + ": " + e.getMessage());
+            }
+            return;
+        }
         PgVectorSinkConfig pg = pgvector(c);
         try (Connection conn = pg.connection().connect()) {
             alias(c).switchTo(conn);
@@ -125,9 +142,13 @@ public final class VectorStores {
 
     /** The Qdrant writer's configuration of a Qdrant job. */
     static QdrantSinkConfig qdrant(JobConfig c) {
+        return qdrant(c, c.sink().collection());
+    }
+
+    /** {@code collection}: the collection, or an alias of it (read paths resolve aliases). */
+    private static QdrantSinkConfig qdrant(JobConfig c, String collection) {
         QdrantSinkConfig q =
-                QdrantSinkConfig.of(
-                                c.sink().url(), c.sink().collection(), c.embedding().dimensions())
+                QdrantSinkConfig.of(c.sink().url(), collection, c.embedding().dimensions())
                         .withBatchSize(c.sink().batchSize())
                         .withMaxLinger(c.sink().maxLinger());
         return c.sink().apiKeyEnv() == null ? q : q.withApiKeyEnv(c.sink().apiKeyEnv());

@@ -50,9 +50,10 @@ class QdrantIdentityITCase {
                     .hasMessage(
                             "the index Qdrant collection qid was built with model openai:model-a"
                                     + " (8 dimensions), the job file says openai:model-b (8"
-                                    + " dimensions); point sink.collection at a new collection"
-                                    + " (pgstream reindex supports pgvector only), or delete this"
-                                    + " collection to rebuild it");
+                                    + " dimensions); run pgstream reindex --config <new-job.yaml>"
+                                    + " to build a new collection beside it (or point"
+                                    + " sink.collection at a new collection, or delete this one to"
+                                    + " rebuild it)");
         }
     }
 

@@ -7,8 +7,10 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.qdrant.client.grpc.Collections.ChangeAliases;
 import io.qdrant.client.grpc.Collections.CollectionConfig;
 import io.qdrant.client.grpc.Collections.CollectionExists;
 import io.qdrant.client.grpc.Collections.CollectionExistsRequest;
@@ -17,8 +19,12 @@ import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CollectionOperationResponse;
 import io.qdrant.client.grpc.Collections.CollectionParams;
 import io.qdrant.client.grpc.Collections.CreateCollection;
+import io.qdrant.client.grpc.Collections.DeleteCollection;
 import io.qdrant.client.grpc.Collections.GetCollectionInfoRequest;
 import io.qdrant.client.grpc.Collections.GetCollectionInfoResponse;
+import io.qdrant.client.grpc.Collections.ListAliasesRequest;
+import io.qdrant.client.grpc.Collections.ListAliasesResponse;
+import io.qdrant.client.grpc.Collections.ListCollectionAliasesRequest;
 import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
@@ -83,7 +89,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a missing point is inserted. {@link #failNextCalls} answers calls with UNAVAILABLE. {@code
  * set_payload} with a key merges into the object under that key, without one into the top level.
  * {@code scroll} pages through points in id order with a filter, as {@code pgstream reconcile}
- * reads.
+ * reads. Collection aliases ({@link TestingQdrantAliases}) are resolved on every call that names a
+ * collection, {@code CollectionExists} included, as Qdrant does.
  */
 public final class TestingQdrantServer implements AutoCloseable {
 
@@ -102,6 +109,7 @@ public final class TestingQdrantServer implements AutoCloseable {
     private final String apiKey;
     private final Server server;
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
+    private final TestingQdrantAliases aliases = new TestingQdrantAliases();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger unavailable = new AtomicInteger();
@@ -161,6 +169,11 @@ public final class TestingQdrantServer implements AutoCloseable {
         return collections.containsKey(name);
     }
 
+    /** The collection aliases, alias → collection. */
+    public Map<String, String> aliases() {
+        return aliases.all();
+    }
+
     /** The collection's metadata, as {@code CollectionConfig.metadata} returns it. */
     public Map<String, Value> metadata(String name) {
         return Map.copyOf(collections.get(name).metadata());
@@ -206,8 +219,9 @@ public final class TestingQdrantServer implements AutoCloseable {
         return false;
     }
 
+    /** The collection {@code name} stands for, through an alias as Qdrant resolves every name. */
     private Collection collection(String name, StreamObserver<?> out) {
-        Collection c = collections.get(name);
+        Collection c = collections.get(aliases.resolve(name));
         if (c == null) {
             out.onError(
                     Status.NOT_FOUND
@@ -256,6 +270,58 @@ public final class TestingQdrantServer implements AutoCloseable {
         }
 
         @Override
+        public void updateAliases(
+                ChangeAliases request, StreamObserver<CollectionOperationResponse> out) {
+            calls.add("updateAliases");
+            try {
+                aliases.update(request, collections::containsKey);
+            } catch (StatusRuntimeException e) {
+                out.onError(e);
+                return;
+            }
+            out.onNext(CollectionOperationResponse.newBuilder().setResult(true).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void listAliases(
+                ListAliasesRequest request, StreamObserver<ListAliasesResponse> out) {
+            calls.add("listAliases");
+            out.onNext(
+                    ListAliasesResponse.newBuilder()
+                            .addAllAliases(aliases.describe(c -> true))
+                            .build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void listCollectionAliases(
+                ListCollectionAliasesRequest request, StreamObserver<ListAliasesResponse> out) {
+            calls.add("listCollectionAliases");
+            if (collection(request.getCollectionName(), out) == null) {
+                return;
+            }
+            out.onNext(
+                    ListAliasesResponse.newBuilder()
+                            .addAllAliases(
+                                    aliases.describe(
+                                            aliases.resolve(request.getCollectionName())::equals))
+                            .build());
+            out.onCompleted();
+        }
+
+        /** Deletes the collection named (not through an alias) and its aliases. */
+        @Override
+        public void delete(
+                DeleteCollection request, StreamObserver<CollectionOperationResponse> out) {
+            calls.add("deleteCollection");
+            boolean deleted = collections.remove(request.getCollectionName()) != null;
+            aliases.removeCollection(request.getCollectionName());
+            out.onNext(CollectionOperationResponse.newBuilder().setResult(deleted).build());
+            out.onCompleted();
+        }
+
+        @Override
         public void collectionExists(
                 CollectionExistsRequest request, StreamObserver<CollectionExistsResponse> out) {
             calls.add("collectionExists");
@@ -265,7 +331,8 @@ public final class TestingQdrantServer implements AutoCloseable {
                                     CollectionExists.newBuilder()
                                             .setExists(
                                                     collections.containsKey(
-                                                            request.getCollectionName())))
+                                                            aliases.resolve(
+                                                                    request.getCollectionName()))))
                             .build());
             out.onCompleted();
         }
@@ -274,6 +341,16 @@ public final class TestingQdrantServer implements AutoCloseable {
         public void create(
                 CreateCollection request, StreamObserver<CollectionOperationResponse> out) {
             calls.add("createCollection");
+            if (aliases.isAlias(request.getCollectionName())) {
+                out.onError(
+                        Status.INVALID_ARGUMENT
+                                .withDescription(
+                                        "Can't create collection with name "
+                                                + request.getCollectionName()
+                                                + ". Alias with the same name already exists")
+                                .asRuntimeException());
+                return;
+            }
             if (!request.getVectorsConfig().hasParams()
                     || request.getVectorsConfig().getParams().getSize() < 1) {
                 refuse(out, Status.INVALID_ARGUMENT, "collection without a vector size");

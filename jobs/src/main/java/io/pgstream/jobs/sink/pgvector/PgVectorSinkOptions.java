@@ -30,12 +30,4 @@ public final class PgVectorSinkOptions {
                     .defaultValue(true)
                     .withDescription(
                             "Create an HNSW index (vector_cosine_ops) on the embedding column.");
-
-    public static final ConfigOption<String> ALIAS =
-            ConfigOptions.key("sink.alias")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "The name searches use, 'name' or 'schema.name': a view over the live"
-                                    + " table, switched by pgstream reindex; unset: none.");
 }
