@@ -142,33 +142,4 @@ class ReindexITCase {
                 .as("the old table is left for the user to drop")
                 .isEqualTo((long) ROWS);
     }
-
-    @Test
-    void aQdrantJobIsRefusedWithOneLine() throws Exception {
-        Path qdrant =
-                CliJobFile.write(
-                        dir.resolve("qdrant.yaml"),
-                        String.join(
-                                "\n",
-                                CliJobFile.source(PG, "public.rx", "idrx_qdrant"),
-                                "embedding:",
-                                "  model: openai",
-                                "  base-url: " + model.baseUrl(),
-                                "  model-name: model-b",
-                                "  dimensions: 8",
-                                "  columns: [title, body]",
-                                "sink:",
-                                "  type: qdrant",
-                                "  url: http://127.0.0.1:9",
-                                "  collection: rx",
-                                ""));
-
-        CliRun r = CliRun.of("reindex", "--config", qdrant.toString());
-
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err().strip())
-                .isEqualTo(
-                        "pgstream: error: pgstream reindex supports pgvector only; for Qdrant, sync"
-                                + " into a new collection and point searches at it");
-    }
 }

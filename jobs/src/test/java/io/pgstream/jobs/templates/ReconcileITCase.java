@@ -345,4 +345,45 @@ class ReconcileITCase {
             job.cancel().get();
         }
     }
+
+    /**
+     * Without {@code --repair} against an index of another model, reconcile would count every row
+     * as stale: it refuses as {@code sync} does, exit 2 and the same line, and records nothing.
+     */
+    @Test
+    void anIndexOfAnotherModelIsRefusedAsSyncRefusesIt() throws Exception {
+        String t = "rc_model";
+        String sink = SyncJobHarness.pgvectorSink(t);
+        createTable(t, 5);
+        VectorStores.prepare(config(t, sink)); // records text-embedding-testing
+        String recorded = identityOf(t);
+        Path other = dir.resolve(t + "-other.yaml");
+        Files.writeString(
+                other,
+                SyncJobHarness.yaml(PG, t, List.of(t), embedding(), sink)
+                        .replace("model-name: text-embedding-testing", "model-name: other-model"));
+
+        CliRun reconcile = CliRun.of("reconcile", "--config", other.toString(), "--no-progress");
+        CliRun sync = CliRun.of("sync", "--config", other.toString(), "--no-progress");
+
+        assertThat(reconcile.exitCode()).as(reconcile.err()).isEqualTo(2);
+        assertThat(reconcile.out()).isEmpty();
+        assertThat(reconcile.err().strip())
+                .startsWith(
+                        "pgstream: error: the index public.rc_model_vectors was built with model"
+                                + " openai:text-embedding-testing")
+                .contains("openai:other-model", "pgstream reindex");
+        assertThat(reconcile.err().strip().lines()).hasSize(1);
+        assertThat(sync.exitCode()).isEqualTo(2);
+        assertThat(reconcile.err()).isEqualTo(sync.err());
+        assertThat(identityOf(t)).isEqualTo(recorded);
+    }
+
+    private static String identityOf(String t) throws SQLException {
+        return String.valueOf(
+                PG.queryValue(
+                        "SELECT obj_description('public."
+                                + t
+                                + "_vectors'::regclass, 'pg_class')"));
+    }
 }
