@@ -1,6 +1,7 @@
 package io.pgstream.jobs.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import io.pgstream.connector.event.Lsn;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.cli.CliRun;
 import io.pgstream.jobs.embedding.ContentHash;
+import io.pgstream.jobs.sink.IndexIdentityMismatchException;
 import io.pgstream.jobs.sink.VectorWrite;
 import io.pgstream.jobs.sink.qdrant.QdrantApplier;
 import io.pgstream.jobs.sink.qdrant.QdrantConnection;
@@ -364,7 +366,6 @@ class ReconcileITCase {
                         .replace("model-name: text-embedding-testing", "model-name: other-model"));
 
         CliRun reconcile = CliRun.of("reconcile", "--config", other.toString(), "--no-progress");
-        CliRun sync = CliRun.of("sync", "--config", other.toString(), "--no-progress");
 
         assertThat(reconcile.exitCode()).as(reconcile.err()).isEqualTo(2);
         assertThat(reconcile.out()).isEmpty();
@@ -374,8 +375,13 @@ class ReconcileITCase {
                                 + " openai:text-embedding-testing")
                 .contains("openai:other-model", "pgstream reindex");
         assertThat(reconcile.err().strip().lines()).hasSize(1);
-        assertThat(sync.exitCode()).isEqualTo(2);
-        assertThat(reconcile.err()).isEqualTo(sync.err());
+        // sync's refusal: the check it makes before anything starts
+        assertThatThrownBy(() -> VectorStores.prepare(JobConfigLoader.load(other)))
+                .isInstanceOf(IndexIdentityMismatchException.class)
+                .satisfies(
+                        e ->
+                                assertThat(reconcile.err().strip())
+                                        .isEqualTo("pgstream: error: " + e.getMessage()));
         assertThat(identityOf(t)).isEqualTo(recorded);
     }
 
