@@ -49,7 +49,9 @@ final class ReindexCommand implements Callable<Integer> {
             names = "--config",
             required = true,
             paramLabel = "FILE",
-            description = "The new job file: its own slot, sink.table and sink.alias.")
+            description =
+                    "The new job file: its own slot, sink.table (or sink.collection) and the"
+                            + " same sink.alias.")
     Path config;
 
     @Option(

@@ -127,8 +127,8 @@ public record JobConfig(
     }
 
     /**
-     * {@code sink:} the vector index; {@code alias} (pgvector, may be null) is the view searches
-     * read, over the live table.
+     * {@code sink:} the vector index; {@code alias} (may be null) is the name searches read: a view
+     * over the live table (pgvector), a collection alias of the live collection (Qdrant).
      */
     public record Sink(
             SinkOptions.Type type,

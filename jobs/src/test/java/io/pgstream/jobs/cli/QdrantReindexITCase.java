@@ -155,6 +155,9 @@ class QdrantReindexITCase {
         assertThat(String.join(",", seen))
                 .as("the old collection until the switch, the new one after it")
                 .matches("(old,)*new(,new)*");
+        assertThat(seen.get(0))
+                .as("the alias reads the old collection while the new one is built")
+                .isEqualTo("old");
         assertThat(qdrant.calls()).contains("updateAliases");
         assertThat(qdrant.aliases()).isEqualTo(Map.of("qrx_search", "qrx_v2"));
         assertThat(contents("qrx_v2"))
