@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,6 +166,37 @@ class QdrantReindexITCase {
         assertThat(qdrant.points("qrx_v1"))
                 .as("the old collection is left for the user to delete")
                 .hasSize(ROWS);
+    }
+
+    @Test
+    void anAliasWithACollectionsNameOrNoAliasIsRefusedWithOneLine() throws Exception {
+        qdrant.createCollection("qrx_taken", 8);
+        Path clash =
+                Files.writeString(
+                        dir.resolve("clash.yaml"),
+                        Files.readString(job("qrx_clash", "model-a", "{title}", "qrx_c1"))
+                                .replace("alias: qrx_search", "alias: qrx_taken"));
+        CliRun sync = CliRun.of("sync", "--config", clash.toString(), "--no-progress");
+        assertThat(sync.exitCode()).isEqualTo(1);
+        assertThat(sync.err().strip())
+                .isEqualTo(
+                        "pgstream: error: sink: sink.alias qrx_taken is the name of a Qdrant"
+                                + " collection, and an alias cannot have a collection's name:"
+                                + " choose another name for the alias");
+        assertThat(qdrant.aliases()).isEmpty();
+
+        Path noAlias =
+                Files.writeString(
+                        dir.resolve("no-alias.yaml"),
+                        Files.readString(job("qrx_none", "model-a", "{title}", "qrx_n1"))
+                                .replace("  alias: qrx_search\n", ""));
+        CliRun reindex = CliRun.of("reindex", "--config", noAlias.toString());
+        assertThat(reindex.exitCode()).isEqualTo(1);
+        assertThat(reindex.err().strip())
+                .isEqualTo(
+                        "pgstream: error: sink.alias: pgstream reindex needs the name searches use"
+                                + " (e.g. public.documents_search, or a Qdrant alias) in the new"
+                                + " job file");
     }
 
     /** id → content of the collection's points (one chunk per row). */
