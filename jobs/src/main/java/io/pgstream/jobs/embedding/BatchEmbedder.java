@@ -198,14 +198,19 @@ final class BatchEmbedder implements AutoCloseable {
                         Instant.now()));
     }
 
-    /** Stops the batch threads, then closes the model (a shared local session is released). */
+    /**
+     * Stops the batch threads, then closes the model (a shared local session is released) and the
+     * sink lookup (its connection would otherwise outlive a cancelled job).
+     */
     @Override
     public void close() throws Exception {
         try {
             executor.shutdownNow();
             executor.awaitTermination(10, TimeUnit.SECONDS);
         } finally {
-            model.close();
+            try (AutoCloseable closeLookup = lookup == null ? () -> {} : lookup) {
+                model.close();
+            }
         }
     }
 }

@@ -227,6 +227,11 @@ class EmbeddingOperatorTest {
         assertThat(model.texts()).containsExactly("z one", "fresh text", "fresh text");
         assertThat(describe(harness.extractOutputValues()).subList(3, 6))
                 .containsExactly("METADATA 1 12", "DELETE 2 13", "UPSERT 2 fresh text 14");
+
+        assertThat(lookup.closed()).isFalse();
+        harness.close(); // a cancelled job must not leave the sink's connection open
+        harness = null;
+        assertThat(lookup.closed()).isTrue();
     }
 
     // ---- bounds and checkpoints ----

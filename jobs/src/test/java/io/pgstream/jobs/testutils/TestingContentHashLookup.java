@@ -19,6 +19,7 @@ public final class TestingContentHashLookup implements ContentHashLookup {
 
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     public static TestingContentHashLookup register(String name) {
         TestingContentHashLookup lookup = new TestingContentHashLookup();
@@ -48,6 +49,16 @@ public final class TestingContentHashLookup implements ContentHashLookup {
             }
         }
         return result;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Whether the operator has closed this lookup. */
+    public boolean closed() {
+        return closed;
     }
 
     /** Every request so far as {@code table:id1,id2} (ids sorted). */
