@@ -1,6 +1,7 @@
 package io.pgstream.jobs.testutils;
 
 import io.pgstream.jobs.sink.ContentHashLookup;
+import io.pgstream.jobs.sink.VectorWrite;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A fake {@link ContentHashLookup}: hashes the test says the sink stores, and a record of every
- * request (table and ids) the operator made. Registered by name like {@link TestingEmbeddingModel}.
+ * A fake {@link ContentHashLookup}: hashes (and chunk vectors) the test says the sink stores, and a
+ * record of every hash request (table and ids) the operator made. Registered by name like {@link
+ * TestingEmbeddingModel}.
  */
 public final class TestingContentHashLookup implements ContentHashLookup {
 
@@ -19,6 +21,7 @@ public final class TestingContentHashLookup implements ContentHashLookup {
 
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, List<VectorWrite.Chunk>> chunks = new ConcurrentHashMap<>();
 
     public static TestingContentHashLookup register(String name) {
         TestingContentHashLookup lookup = new TestingContentHashLookup();
@@ -33,6 +36,37 @@ public final class TestingContentHashLookup implements ContentHashLookup {
     /** Pretends the sink stores {@code hash} for row {@code id} of {@code table}. */
     public void store(String table, String id, String hash) {
         stored.put(table + '\u0000' + id, hash);
+    }
+
+    /** Applies a write as a sink would: an upsert's hash and chunk set replace the row's. */
+    public void apply(VectorWrite write) {
+        String key = write.sourceTable() + '\u0000' + write.id();
+        switch (write.kind()) {
+            case UPSERT -> {
+                stored.put(key, write.contentHash());
+                chunks.put(key, write.chunks());
+            }
+            case DELETE -> {
+                stored.remove(key);
+                chunks.remove(key);
+            }
+            default -> {}
+        }
+    }
+
+    @Override
+    public Map<String, float[]> storedVectors(
+            String sourceTable, Collection<String> ids, Collection<String> contents) {
+        Map<String, float[]> result = new HashMap<>();
+        for (String id : ids) {
+            for (VectorWrite.Chunk c :
+                    chunks.getOrDefault(sourceTable + '\u0000' + id, List.of())) {
+                if (contents.contains(c.content())) {
+                    result.put(c.content(), c.embedding());
+                }
+            }
+        }
+        return result;
     }
 
     @Override
