@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Long prose-like test documents: paragraphs of sentences of varied length, from a seed. */
-final class ChunkedDocuments {
+public final class ChunkedDocuments {
 
     private static final String[] WORDS = {
         "stream",
@@ -49,7 +49,7 @@ final class ChunkedDocuments {
     private ChunkedDocuments() {}
 
     /** {@code paragraphs} paragraphs separated by blank lines. */
-    static List<String> paragraphs(long seed, int paragraphs) {
+    public static List<String> paragraphs(long seed, int paragraphs) {
         Random random = new Random(seed);
         List<String> result = new ArrayList<>();
         for (int p = 0; p < paragraphs; p++) {
@@ -58,7 +58,7 @@ final class ChunkedDocuments {
         return result;
     }
 
-    static String paragraph(Random random, int sentences) {
+    public static String paragraph(Random random, int sentences) {
         StringBuilder sb = new StringBuilder();
         for (int s = 0; s < sentences; s++) {
             if (s > 0) {
@@ -79,7 +79,7 @@ final class ChunkedDocuments {
         return sb.toString();
     }
 
-    static String join(List<String> paragraphs) {
+    public static String join(List<String> paragraphs) {
         return String.join("\n\n", paragraphs);
     }
 }
