@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.embedding.ChunkedDocuments;
 import io.pgstream.jobs.embedding.TextChunker;
+import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
+import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,15 +18,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Edits of a 40-chunk document through the real sync job into pgvector: after each edit the row's
- * stored chunks are exactly the new text's chunks (none stale, numbered 0..n-1), and the model was
- * sent only the chunks the edit touched (the others' vectors are read back from the index).
+ * Edits of a 40-chunk document through the real sync job into pgvector and Qdrant (the in-process
+ * server): after each edit the row's stored chunks are exactly the new text's chunks (none stale,
+ * numbered 0..n-1), and the model was sent only the chunks the edit touched (the others' vectors
+ * are read back from the index).
  */
 class ChunkEditSyncITCase {
 
@@ -36,9 +40,74 @@ class ChunkEditSyncITCase {
     private static final int DIMENSIONS = 8;
     private static final TextChunker CHUNKER = TextChunker.characters(500, 500 / 8);
 
+    /** The row's stored chunk texts in chunk order, and its stored {@code category}. */
+    private interface StoredRow {
+        List<String> chunks() throws Exception;
+
+        String category() throws Exception;
+    }
+
     @Test
-    void eachEditEmbedsOnlyItsChunksAndLeavesExactlyTheNewChunkSet() throws Exception {
-        String t = "chunk_edits";
+    void pgvectorHoldsExactlyTheNewChunksAndOnlyTouchedChunksAreEmbedded() throws Exception {
+        String t = "chunk_edits_pgvector";
+        editAll(
+                t,
+                SyncJobHarness.pgvectorSink(t),
+                new StoredRow() {
+                    @Override
+                    public List<String> chunks() throws SQLException {
+                        return pgvectorChunks(t);
+                    }
+
+                    @Override
+                    public String category() throws SQLException {
+                        return (String)
+                                PG.queryValue(
+                                        "SELECT metadata->>'category' FROM "
+                                                + t
+                                                + "_vectors WHERE chunk = 0");
+                    }
+                });
+    }
+
+    @Test
+    void qdrantHoldsExactlyTheNewChunksAndOnlyTouchedChunksAreEmbedded() throws Exception {
+        String t = "chunk_edits_qdrant";
+        try (TestingQdrantServer qdrant = TestingQdrantServer.start(null)) {
+            editAll(
+                    t,
+                    String.join(
+                            "\n",
+                            "sink:",
+                            "  type: qdrant",
+                            "  url: " + qdrant.url(),
+                            "  collection: " + t),
+                    new StoredRow() {
+                        @Override
+                        public List<String> chunks() {
+                            return qdrantChunks(qdrant, t);
+                        }
+
+                        @Override
+                        public String category() {
+                            for (var p : qdrant.points(t).values()) {
+                                if (p.payload().get(QdrantPayloads.CHUNK).getIntegerValue() == 0) {
+                                    return p.payload()
+                                            .get(QdrantPayloads.METADATA)
+                                            .getStructValue()
+                                            .getFieldsMap()
+                                            .get("category")
+                                            .getStringValue();
+                                }
+                            }
+                            return null;
+                        }
+                    });
+            assertThat(qdrant.violations()).isEmpty();
+        }
+    }
+
+    private static void editAll(String t, String sink, StoredRow row) throws Exception {
         List<String> paragraphs = new ArrayList<>(ChunkedDocuments.paragraphs(5, 40));
         PG.execute(
                 "CREATE TABLE "
@@ -52,12 +121,9 @@ class ChunkEditSyncITCase {
                             DIMENSIONS,
                             "  max-linger: 20ms",
                             "  chunking: {max-chars: 500}");
-            JobClient job =
-                    SyncJobHarness.start(
-                            SyncJobHarness.config(
-                                    PG, t, embedding, SyncJobHarness.pgvectorSink(t)));
+            JobClient job = SyncJobHarness.start(SyncJobHarness.config(PG, t, embedding, sink));
             try {
-                List<String> chunks = awaitChunksOf(t, model, 0);
+                List<String> chunks = awaitChunksOf(t, row);
                 assertThat(chunks).hasSizeGreaterThanOrEqualTo(40);
 
                 // (a) one word in the middle
@@ -68,31 +134,22 @@ class ChunkEditSyncITCase {
                         middle.substring(0, at + 1)
                                 + "edited"
                                 + middle.substring(middle.indexOf(' ', at + 1)));
-                chunks = edit(t, model, paragraphs, chunks, 1);
+                chunks = edit(t, model, row, paragraphs, chunks, 1);
 
                 // (b) a paragraph inserted near the start
                 paragraphs.add(2, ChunkedDocuments.paragraph(new Random(42), 4));
-                chunks = edit(t, model, paragraphs, chunks, 2);
+                chunks = edit(t, model, row, paragraphs, chunks, 2);
 
                 // ten paragraphs removed: no stale chunk stays, numbers are 0..n-1
                 paragraphs.subList(10, 20).clear();
-                chunks = edit(t, model, paragraphs, chunks, 3);
+                chunks = edit(t, model, row, paragraphs, chunks, 3);
 
                 // (c) metadata only: no model call
                 int before = model.requests().size();
                 PG.execute("UPDATE " + t + " SET category = 'moved' WHERE id = 1");
-                await().atMost(Duration.ofMinutes(1))
-                        .until(
-                                () ->
-                                        "moved"
-                                                .equals(
-                                                        PG.queryValue(
-                                                                "SELECT metadata->>'category' FROM "
-                                                                        + t
-                                                                        + "_vectors WHERE chunk ="
-                                                                        + " 0")));
+                await().atMost(Duration.ofMinutes(1)).until(() -> "moved".equals(row.category()));
                 assertThat(inputsSince(model, before)).isEmpty();
-                assertThat(storedChunks(t)).isEqualTo(chunks);
+                assertThat(row.chunks()).isEqualTo(chunks);
             } finally {
                 job.cancel().get();
             }
@@ -106,13 +163,14 @@ class ChunkEditSyncITCase {
     private static List<String> edit(
             String t,
             TestingOpenAiServer model,
+            StoredRow row,
             List<String> paragraphs,
             List<String> previous,
             int most)
             throws Exception {
         int before = model.requests().size();
         setBody(t, paragraphs);
-        List<String> chunks = awaitChunksOf(t, model, before);
+        List<String> chunks = awaitChunksOf(t, row);
         Set<String> fresh = new HashSet<>(chunks);
         fresh.removeAll(new HashSet<>(previous));
         assertThat(fresh).hasSizeBetween(1, most);
@@ -122,7 +180,7 @@ class ChunkEditSyncITCase {
     }
 
     /** Waits until the stored chunks are the chunker's split of the row's current text. */
-    private static List<String> awaitChunksOf(String t, TestingOpenAiServer model, int from) {
+    private static List<String> awaitChunksOf(String t, StoredRow row) {
         List<String> expected = new ArrayList<>();
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(300))
@@ -130,12 +188,31 @@ class ChunkEditSyncITCase {
                         () -> {
                             expected.clear();
                             expected.addAll(CHUNKER.split(SyncJobHarness.table(PG, t).get("1")));
-                            assertThat(storedChunks(t)).isEqualTo(expected);
+                            assertThat(row.chunks()).isEqualTo(expected);
                         });
         return List.copyOf(expected);
     }
 
-    private static List<String> storedChunks(String t) throws SQLException {
+    /** Row 1's points ordered by chunk, which must number 0..n-1. */
+    private static List<String> qdrantChunks(TestingQdrantServer qdrant, String t) {
+        if (!qdrant.hasCollection(t)) {
+            return List.of();
+        }
+        TreeMap<Long, String> byChunk = new TreeMap<>();
+        for (var p : qdrant.points(t).values()) {
+            if ("1".equals(p.payload().get(QdrantPayloads.ID).getStringValue())) {
+                byChunk.put(
+                        p.payload().get(QdrantPayloads.CHUNK).getIntegerValue(),
+                        p.payload().get(QdrantPayloads.CONTENT).getStringValue());
+            }
+        }
+        assertThat(byChunk.keySet())
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, byChunk.size()).boxed().toList());
+        return new ArrayList<>(byChunk.values());
+    }
+
+    private static List<String> pgvectorChunks(String t) throws SQLException {
         List<String> chunks = new ArrayList<>();
         try (Connection c = PG.connect();
                 var rs =
