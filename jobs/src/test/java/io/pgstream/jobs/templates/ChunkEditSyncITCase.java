@@ -1,12 +1,15 @@
 package io.pgstream.jobs.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.pgstream.connector.testutils.PostgresExtension;
 import io.pgstream.jobs.embedding.ChunkedDocuments;
 import io.pgstream.jobs.embedding.TextChunker;
+import io.pgstream.jobs.sink.pgvector.VectorText;
 import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
+import io.pgstream.jobs.testutils.TestingEmbeddingModel;
 import io.pgstream.jobs.testutils.TestingOpenAiServer;
 import io.pgstream.jobs.testutils.TestingQdrantServer;
 import java.sql.Connection;
@@ -14,8 +17,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,6 +50,9 @@ class ChunkEditSyncITCase {
         List<String> chunks() throws Exception;
 
         String category() throws Exception;
+
+        /** Row 1's stored vector per chunk text. */
+        Map<String, float[]> vectors() throws Exception;
     }
 
     @Test
@@ -57,6 +65,23 @@ class ChunkEditSyncITCase {
                     @Override
                     public List<String> chunks() throws SQLException {
                         return pgvectorChunks(t);
+                    }
+
+                    @Override
+                    public Map<String, float[]> vectors() throws SQLException {
+                        Map<String, float[]> vectors = new HashMap<>();
+                        try (Connection c = PG.connect();
+                                var rs =
+                                        c.createStatement()
+                                                .executeQuery(
+                                                        "SELECT content, embedding::text FROM "
+                                                                + t
+                                                                + "_vectors WHERE id = '1'")) {
+                            while (rs.next()) {
+                                vectors.put(rs.getString(1), VectorText.parse(rs.getString(2)));
+                            }
+                        }
+                        return vectors;
                     }
 
                     @Override
@@ -86,6 +111,25 @@ class ChunkEditSyncITCase {
                         @Override
                         public List<String> chunks() {
                             return qdrantChunks(qdrant, t);
+                        }
+
+                        @Override
+                        public Map<String, float[]> vectors() {
+                            Map<String, float[]> vectors = new HashMap<>();
+                            for (var p : qdrant.points(t).values()) {
+                                if ("1"
+                                        .equals(
+                                                p.payload()
+                                                        .get(QdrantPayloads.ID)
+                                                        .getStringValue())) {
+                                    vectors.put(
+                                            p.payload()
+                                                    .get(QdrantPayloads.CONTENT)
+                                                    .getStringValue(),
+                                            p.vector());
+                                }
+                            }
+                            return vectors;
                         }
 
                         @Override
@@ -171,6 +215,14 @@ class ChunkEditSyncITCase {
         int before = model.requests().size();
         setBody(t, paragraphs);
         List<String> chunks = awaitChunksOf(t, row);
+        // reused and new vectors alike are the model's vectors of their chunk's text
+        row.vectors()
+                .forEach(
+                        (content, vector) ->
+                                assertThat(vector)
+                                        .containsExactly(
+                                                TestingEmbeddingModel.vectorOf(content, DIMENSIONS),
+                                                within(1e-6f)));
         Set<String> fresh = new HashSet<>(chunks);
         fresh.removeAll(new HashSet<>(previous));
         assertThat(fresh).hasSizeBetween(1, most);
