@@ -7,10 +7,12 @@ import io.pgstream.jobs.sink.VectorWrite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -88,17 +90,21 @@ final class BatchEmbedder implements AutoCloseable {
      */
     private BatchOutcome[] compute(List<PendingWrite> batch, int[] sent) throws Exception {
         BatchOutcome[] outcomes = new BatchOutcome[batch.size()];
-        lookUpStoredHashes(batch, outcomes);
+        Set<Integer> notStored = lookUpStoredHashes(batch, outcomes);
         List<Integer> toEmbed = new ArrayList<>();
+        List<Integer> mayReuse = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] == null) {
                 toEmbed.add(i);
+                if (!notStored.contains(i)) {
+                    mayReuse.add(i);
+                }
             }
         }
         ChunkVectors vectors = new ChunkVectors();
         lookupLock.lock(); // the lookup is called from one thread at a time
         try {
-            vectors.reuseStored(lookup, batch, toEmbed);
+            vectors.reuseStored(lookup, batch, mayReuse);
         } finally {
             lookupLock.unlock();
         }
@@ -157,9 +163,13 @@ final class BatchEmbedder implements AutoCloseable {
         return vectors;
     }
 
-    /** Marks rows whose text the sink already stores (same hash) as metadata writes. */
-    private void lookUpStoredHashes(List<PendingWrite> batch, BatchOutcome[] outcomes)
+    /**
+     * Marks rows whose text the sink already stores (same hash) as metadata writes; returns the
+     * rows it asked about that have no stored vectors at all (nothing of theirs to reuse).
+     */
+    private Set<Integer> lookUpStoredHashes(List<PendingWrite> batch, BatchOutcome[] outcomes)
             throws Exception {
+        Set<Integer> notStored = new HashSet<>();
         Map<String, Map<String, Integer>> byTable = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             PendingWrite write = batch.get(i);
@@ -178,12 +188,16 @@ final class BatchEmbedder implements AutoCloseable {
             }
             for (Map.Entry<String, Integer> row : table.getValue().entrySet()) {
                 PendingWrite write = batch.get(row.getValue());
-                if (write.hash.equals(stored.get(row.getKey()))) {
+                String hash = stored.get(row.getKey());
+                if (hash == null) {
+                    notStored.add(row.getValue());
+                } else if (write.hash.equals(hash)) {
                     outcomes[row.getValue()] =
                             new BatchOutcome.Written(EmbeddingOperator.metadataOf(write.change));
                 }
             }
         }
+        return notStored;
     }
 
     private static BatchOutcome upsertOf(PendingWrite write, ChunkVectors vectors) {

@@ -33,6 +33,7 @@ class ChunkReuseTest {
     private TestingEmbeddingModel model;
     private TestingContentHashLookup sink;
     private long lsn;
+    private String id = "1";
 
     @AfterEach
     void close() throws Exception {
@@ -107,6 +108,30 @@ class ChunkReuseTest {
                 .isEqualTo(CHUNKER.split(ChunkedDocuments.join(paragraphs)).size());
     }
 
+    @Test
+    void anOperatorWithoutStateReusesTheIndexAndNeverAsksForRowsTheIndexLacks() throws Exception {
+        List<String> paragraphs = start("restart");
+        harness.close(); // the state is lost; the index (the fake sink) keeps the document
+        model = TestingEmbeddingModel.jittery("restart-2", 0);
+        harness =
+                open(
+                        new EmbeddingOperator(
+                                TestingEmbeddingModel.factory("restart-2"),
+                                TestingContentHashLookup.factory("restart"),
+                                config()));
+        paragraphs.set(30, paragraphs.get(30) + " A sentence added at the end.");
+        int requests = sink.vectorRequests().size();
+
+        // the paragraph's chunk, and the next one whose overlap took the new last words
+        assertThat(upsert(ChunkedDocuments.join(paragraphs), "{}")).hasSize(2);
+        assertThat(sink.vectorRequests()).hasSize(requests + 1);
+
+        id = "2"; // a row the index does not hold: embedded whole, its chunks never asked for
+        String other = ChunkedDocuments.join(ChunkedDocuments.paragraphs(2, 10));
+        assertThat(upsert(other, "{}")).isEqualTo(CHUNKER.split(other));
+        assertThat(sink.vectorRequests()).hasSize(requests + 1);
+    }
+
     /** Opens the operator and writes the 40-chunk document; returns its paragraphs to edit. */
     private List<String> start(String name) throws Exception {
         model = TestingEmbeddingModel.jittery(name, 0);
@@ -149,7 +174,7 @@ class ChunkReuseTest {
         harness.processElement(
                 RoutedChange.row(
                         DocumentChange.upsert(
-                                TABLE, "1", text, metadata, new Lsn(++lsn), Instant.EPOCH)),
+                                TABLE, id, text, metadata, new Lsn(++lsn), Instant.EPOCH)),
                 0);
         harness.endInput();
     }

@@ -22,6 +22,7 @@ public final class TestingContentHashLookup implements ContentHashLookup {
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, List<VectorWrite.Chunk>> chunks = new ConcurrentHashMap<>();
+    private final List<String> vectorRequests = new CopyOnWriteArrayList<>();
 
     public static TestingContentHashLookup register(String name) {
         TestingContentHashLookup lookup = new TestingContentHashLookup();
@@ -57,6 +58,9 @@ public final class TestingContentHashLookup implements ContentHashLookup {
     @Override
     public Map<String, float[]> storedVectors(
             String sourceTable, Collection<String> ids, Collection<String> contents) {
+        List<String> sorted = new ArrayList<>(ids);
+        sorted.sort(null);
+        vectorRequests.add(sourceTable + ":" + String.join(",", sorted));
         Map<String, float[]> result = new HashMap<>();
         for (String id : ids) {
             for (VectorWrite.Chunk c :
@@ -82,6 +86,11 @@ public final class TestingContentHashLookup implements ContentHashLookup {
             }
         }
         return result;
+    }
+
+    /** Every stored-vector request so far as {@code table:id1,id2} (ids sorted). */
+    public List<String> vectorRequests() {
+        return List.copyOf(vectorRequests);
     }
 
     /** Every request so far as {@code table:id1,id2} (ids sorted). */
