@@ -23,7 +23,7 @@ import java.util.List;
  * same text always gives the same chunks. Immutable and thread-safe.
  */
 public final class TextChunker implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 1L;
 
     /** What {@code size} and {@code overlap} count. */
     public enum Unit {
