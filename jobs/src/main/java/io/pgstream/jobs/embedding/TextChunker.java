@@ -19,8 +19,9 @@ import java.util.List;
  * whitespace-separated words (a word is one to three model tokens for English text). The design is
  * in {@code docs/embedding.md}.
  *
- * <p>A text that fits in one chunk comes back as itself; an empty text gives one empty chunk. The
- * same text always gives the same chunks. Immutable and thread-safe.
+ * <p>A text that fits in one chunk comes back as itself; an empty text, or one of only whitespace
+ * longer than a chunk, gives one empty chunk. The same text always gives the same chunks. Immutable
+ * and thread-safe.
  */
 public final class TextChunker implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -80,8 +81,11 @@ public final class TextChunker implements Serializable {
         }
         int room = size - overlap;
         List<int[]> words = words(text, unit == Unit.CHARACTERS ? room : Integer.MAX_VALUE);
-        if (unit == Unit.WORDS && words.size() <= size || words.isEmpty()) {
+        if (unit == Unit.WORDS && words.size() <= size) {
             return List.of(text);
+        }
+        if (words.isEmpty()) {
+            return List.of(""); // only whitespace, longer than a chunk: nothing to embed
         }
         List<String> chunks = new ArrayList<>();
         int previous = 0;

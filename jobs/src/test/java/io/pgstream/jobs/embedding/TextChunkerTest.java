@@ -19,6 +19,7 @@ class TextChunkerTest {
         assertThat(TextChunker.characters(100, 10).split("short text"))
                 .containsExactly("short text");
         assertThat(TextChunker.characters(100, 10).split("")).containsExactly("");
+        assertThat(TextChunker.characters(16, 2).split(" \n".repeat(20))).containsExactly("");
         assertThat(TextChunker.words(5, 1).split("one two three")).containsExactly("one two three");
     }
 
