@@ -7,9 +7,12 @@ import io.pgstream.jobs.sink.VectorWrite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +22,11 @@ import java.util.function.Consumer;
 
 /**
  * The batch-thread half of {@link EmbeddingOperator}: runs sealed batches on a bounded pool of its
- * own threads, asks the sink's {@link ContentHashLookup} for rows the operator has no hash of,
- * calls the {@link EmbeddingModel}, and retries a refused batch text by text to find the culprits.
- * It keeps no state of the operator's: a batch's rows no longer change once sealed, and every
- * outcome goes back through the callbacks (which the operator routes to its mailbox).
+ * own threads, asks the sink's {@link ContentHashLookup} for rows the operator has no hash of and
+ * for the stored vectors of chunked texts' unchanged chunks, calls the {@link EmbeddingModel} for
+ * the rest, and retries a refused batch row by row to find the culprits. It keeps no state of the
+ * operator's: a batch's rows no longer change once sealed, and every outcome goes back through the
+ * callbacks (which the operator routes to its mailbox).
  */
 final class BatchEmbedder implements AutoCloseable {
 
@@ -67,16 +71,10 @@ final class BatchEmbedder implements AutoCloseable {
                     long started = System.nanoTime();
                     Result result;
                     try {
-                        BatchOutcome[] outcomes = compute(batch);
-                        int texts = 0;
-                        for (int i = 0; i < batch.size(); i++) {
-                            if (outcomes[i] instanceof BatchOutcome.Written w
-                                    && w.write().kind() == VectorWrite.Kind.UPSERT) {
-                                texts += batch.get(i).chunks.size();
-                            }
-                        }
+                        int[] sent = new int[1];
+                        BatchOutcome[] outcomes = compute(batch, sent);
                         long millis = (System.nanoTime() - started) / 1_000_000;
-                        result = new Result(Arrays.asList(outcomes), texts, millis);
+                        result = new Result(Arrays.asList(outcomes), sent[0], millis);
                     } catch (Throwable t) {
                         failed.accept(t);
                         return;
@@ -85,23 +83,45 @@ final class BatchEmbedder implements AutoCloseable {
                 });
     }
 
-    private BatchOutcome[] compute(List<PendingWrite> batch) throws Exception {
+    /**
+     * The batch's outcomes; {@code sent[0]} becomes the number of texts sent to the model. Only
+     * chunks whose vector is neither stored ({@link ChunkVectors}) nor already computed for an
+     * earlier row of the batch are sent, each distinct text once.
+     */
+    private BatchOutcome[] compute(List<PendingWrite> batch, int[] sent) throws Exception {
         BatchOutcome[] outcomes = new BatchOutcome[batch.size()];
-        lookUpStoredHashes(batch, outcomes);
+        Set<Integer> notStored = lookUpStoredHashes(batch, outcomes);
         List<Integer> toEmbed = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
+        List<Integer> mayReuse = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] == null) {
                 toEmbed.add(i);
-                texts.addAll(batch.get(i).chunks);
+                if (!notStored.contains(i)) {
+                    mayReuse.add(i);
+                }
             }
         }
-        if (texts.isEmpty()) {
+        ChunkVectors vectors = new ChunkVectors();
+        lookupLock.lock(); // the lookup is called from one thread at a time
+        try {
+            vectors.reuseStored(lookup, batch, mayReuse);
+        } finally {
+            lookupLock.unlock();
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i : toEmbed) {
+            texts.addAll(vectors.missing(batch.get(i).chunks));
+        }
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(texts));
+        if (distinct.isEmpty()) {
+            for (int i : toEmbed) {
+                outcomes[i] = upsertOf(batch.get(i), vectors);
+            }
             return outcomes;
         }
-        List<float[]> vectors;
         try {
-            vectors = callModel(texts);
+            vectors.computed(distinct, callModel(distinct));
+            sent[0] += distinct.size();
         } catch (PermanentEmbeddingException refused) {
             if (toEmbed.size() == 1) {
                 outcomes[toEmbed.get(0)] = refusal(batch.get(toEmbed.get(0)), refused);
@@ -109,19 +129,21 @@ final class BatchEmbedder implements AutoCloseable {
             }
             for (int i : toEmbed) { // find the rows the model refuses, one by one
                 PendingWrite write = batch.get(i);
+                List<String> missing = vectors.missing(write.chunks);
                 try {
-                    outcomes[i] = upsertOf(write, callModel(write.chunks), 0);
+                    if (!missing.isEmpty()) {
+                        vectors.computed(missing, callModel(missing));
+                        sent[0] += missing.size();
+                    }
+                    outcomes[i] = upsertOf(write, vectors);
                 } catch (PermanentEmbeddingException e) {
                     outcomes[i] = refusal(write, e);
                 }
             }
             return outcomes;
         }
-        int offset = 0;
         for (int i : toEmbed) {
-            PendingWrite write = batch.get(i);
-            outcomes[i] = upsertOf(write, vectors, offset);
-            offset += write.chunks.size();
+            outcomes[i] = upsertOf(batch.get(i), vectors);
         }
         return outcomes;
     }
@@ -141,9 +163,13 @@ final class BatchEmbedder implements AutoCloseable {
         return vectors;
     }
 
-    /** Marks rows whose text the sink already stores (same hash) as metadata writes. */
-    private void lookUpStoredHashes(List<PendingWrite> batch, BatchOutcome[] outcomes)
+    /**
+     * Marks rows whose text the sink already stores (same hash) as metadata writes; returns the
+     * rows it asked about that have no stored vectors at all (nothing of theirs to reuse).
+     */
+    private Set<Integer> lookUpStoredHashes(List<PendingWrite> batch, BatchOutcome[] outcomes)
             throws Exception {
+        Set<Integer> notStored = new HashSet<>();
         Map<String, Map<String, Integer>> byTable = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             PendingWrite write = batch.get(i);
@@ -162,18 +188,23 @@ final class BatchEmbedder implements AutoCloseable {
             }
             for (Map.Entry<String, Integer> row : table.getValue().entrySet()) {
                 PendingWrite write = batch.get(row.getValue());
-                if (write.hash.equals(stored.get(row.getKey()))) {
+                String hash = stored.get(row.getKey());
+                if (hash == null) {
+                    notStored.add(row.getValue());
+                } else if (write.hash.equals(hash)) {
                     outcomes[row.getValue()] =
                             new BatchOutcome.Written(EmbeddingOperator.metadataOf(write.change));
                 }
             }
         }
+        return notStored;
     }
 
-    private static BatchOutcome upsertOf(PendingWrite write, List<float[]> vectors, int offset) {
+    private static BatchOutcome upsertOf(PendingWrite write, ChunkVectors vectors) {
         List<VectorWrite.Chunk> chunks = new ArrayList<>(write.chunks.size());
         for (int c = 0; c < write.chunks.size(); c++) {
-            chunks.add(new VectorWrite.Chunk(c, write.chunks.get(c), vectors.get(offset + c)));
+            String content = write.chunks.get(c);
+            chunks.add(new VectorWrite.Chunk(c, content, vectors.of(content)));
         }
         DocumentChange change = write.change;
         return new BatchOutcome.Written(

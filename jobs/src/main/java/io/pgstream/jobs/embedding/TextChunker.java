@@ -5,18 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a long text into overlapping chunks, one vector each, so that no part of a long document
- * falls beyond the model's input limit (optional per job).
+ * Splits a long text into chunks of at most {@code size} units, one vector each, so that no part of
+ * a long document falls beyond the model's input limit (optional per job).
  *
- * <p>{@link Unit#CHARACTERS}: chunks of at most {@code size} characters, each starting {@code
- * overlap} characters before the previous one ended; a cut is moved back to the last whitespace in
- * the chunk's second half when there is one, so words stay whole. {@link Unit#WORDS}: chunks of at
- * most {@code size} whitespace-separated words with {@code overlap} words shared; words approximate
- * model tokens (a word is one to three word-piece tokens for English text), which is good enough to
- * stay under a limit with some margin, and needs no tokenizer.
+ * <p>Cut points are chosen by the text around them, not by their distance from the text's start, so
+ * an edit changes only the chunks it falls in and an insertion does not shift every later chunk
+ * (which would send the whole document to the model again). A chunk always ends at a paragraph
+ * break (a blank line) once it holds a quarter of its room, else at a sentence end or word boundary
+ * whose words hash to a cut, and at the last sentence end (or word) before it would outgrow its
+ * room. A word longer than the room is cut into pieces. Each chunk after the first starts with the
+ * last words of the previous one, at most {@code overlap} units, so a chunk's own part may take
+ * {@code size - overlap} units. {@link Unit#CHARACTERS} counts characters; {@link Unit#WORDS}
+ * whitespace-separated words (a word is one to three model tokens for English text). The design is
+ * in {@code docs/embedding.md}.
  *
- * <p>A text that fits in one chunk comes back as itself; an empty text gives one empty chunk.
- * Immutable and thread-safe.
+ * <p>A text that fits in one chunk comes back as itself; an empty text, or one of only whitespace
+ * longer than a chunk, gives one empty chunk. The same text always gives the same chunks. Immutable
+ * and thread-safe.
  */
 public final class TextChunker implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,12 +52,12 @@ public final class TextChunker implements Serializable {
         this.overlap = overlap;
     }
 
-    /** Chunks of at most {@code size} characters sharing {@code overlap} characters. */
+    /** Chunks of at most {@code size} characters sharing up to {@code overlap} characters. */
     public static TextChunker characters(int size, int overlap) {
         return new TextChunker(Unit.CHARACTERS, size, overlap);
     }
 
-    /** Chunks of at most {@code size} words sharing {@code overlap} words. */
+    /** Chunks of at most {@code size} words sharing up to {@code overlap} words. */
     public static TextChunker words(int size, int overlap) {
         return new TextChunker(Unit.WORDS, size, overlap);
     }
@@ -71,48 +76,133 @@ public final class TextChunker implements Serializable {
 
     /** The chunks of {@code text} in order; never empty. */
     public List<String> split(String text) {
-        return unit == Unit.CHARACTERS ? byCharacters(text) : byWords(text);
-    }
-
-    private List<String> byCharacters(String text) {
+        if (unit == Unit.CHARACTERS && text.length() <= size) {
+            return List.of(text);
+        }
+        int room = size - overlap;
+        List<int[]> words = words(text, unit == Unit.CHARACTERS ? room : Integer.MAX_VALUE);
+        if (unit == Unit.WORDS && words.size() <= size) {
+            return List.of(text);
+        }
+        if (words.isEmpty()) {
+            return List.of(""); // only whitespace, longer than a chunk: nothing to embed
+        }
         List<String> chunks = new ArrayList<>();
+        int previous = 0;
         int start = 0;
-        while (true) {
-            if (text.length() - start <= size) {
-                chunks.add(text.substring(start));
-                return chunks;
-            }
-            int end = start + size;
-            if (Character.isLowSurrogate(text.charAt(end))) {
-                end--; // never split a surrogate pair
-            }
-            int cut = lastWhitespace(text, start + size / 2, end);
-            if (cut > start) {
-                end = cut;
-            }
-            chunks.add(text.substring(start, end));
-            int next = end - overlap;
-            if (next <= start) {
-                next = end; // the overlap would not move forward: continue without it
-            }
-            if (next < text.length() && Character.isLowSurrogate(text.charAt(next))) {
-                next++;
-            }
-            start = next;
+        for (int end : chunkEnds(text, words, room)) {
+            int from = overlapStart(words, previous, start);
+            chunks.add(text.substring(words.get(from)[0], words.get(end - 1)[1]));
+            previous = start;
+            start = end;
         }
+        return chunks;
     }
 
-    /** Index just after the last whitespace in [from, to), or -1. */
-    private static int lastWhitespace(String text, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            if (Character.isWhitespace(text.charAt(i))) {
-                return i + 1;
+    /**
+     * The end (exclusive word index) of each chunk's own part: a paragraph's pieces in order, a
+     * piece shorter than a quarter of the room joined with the next one when both fit.
+     */
+    private List<Integer> chunkEnds(String text, List<int[]> words, int room) {
+        int least = Math.max(1, room / 4);
+        List<Integer> ends = new ArrayList<>();
+        int chunkStart = 0;
+        int paragraphStart = 0;
+        while (paragraphStart < words.size()) {
+            int paragraphEnd = paragraphEnd(text, words, paragraphStart);
+            int pieceStart = paragraphStart;
+            while (pieceStart < paragraphEnd) {
+                int pieceEnd = pieceEnd(text, words, pieceStart, paragraphEnd, room, least);
+                if (pieceStart > chunkStart && length(words, chunkStart, pieceEnd) > room) {
+                    ends.add(pieceStart); // the short chunk so far cannot take this piece
+                    chunkStart = pieceStart;
+                }
+                if (length(words, chunkStart, pieceEnd) >= least) {
+                    ends.add(pieceEnd);
+                    chunkStart = pieceEnd;
+                }
+                pieceStart = pieceEnd;
             }
+            paragraphStart = paragraphEnd;
         }
-        return -1;
+        if (chunkStart < words.size()) {
+            ends.add(words.size());
+        }
+        return ends;
     }
 
-    private List<String> byWords(String text) {
+    /** The first word after {@code start} that follows a blank line, or the word count. */
+    private static int paragraphEnd(String text, List<int[]> words, int start) {
+        for (int end = start + 1; end < words.size(); end++) {
+            if (newlines(text, words.get(end - 1)[1], words.get(end)[0]) >= 2) {
+                return end;
+            }
+        }
+        return words.size();
+    }
+
+    /**
+     * The end of the piece of a paragraph starting at word {@code start}: the whole rest when it
+     * fits, else a sentence end (or, with none, a word boundary) whose words hash to a cut once the
+     * piece holds {@code least}, else the last sentence end before the piece outgrows the room.
+     */
+    private int pieceEnd(
+            String text, List<int[]> words, int start, int limit, int room, int least) {
+        if (length(words, start, limit) <= room) {
+            return limit;
+        }
+        int lastSentence = -1;
+        for (int end = start + 1; end < limit; end++) {
+            if (length(words, start, end + 1) > room) {
+                return lastSentence > 0 ? lastSentence : end;
+            }
+            if (length(words, start, end) < least) {
+                continue;
+            }
+            int gapFrom = words.get(end - 1)[1];
+            boolean separated = words.get(end)[0] > gapFrom;
+            int hash = hash(text, words, end - 1);
+            if (separated && endsSentence(text, gapFrom)) {
+                if ((hash & 1) == 0) {
+                    return end;
+                }
+                lastSentence = end;
+            } else if (lastSentence < 0
+                    && separated
+                    && Integer.remainderUnsigned(hash, wordCutDivisor(room)) == 0) {
+                return end;
+            }
+        }
+        return limit;
+    }
+
+    /** One word boundary in this many is a cut (about every half room for English words). */
+    private int wordCutDivisor(int room) {
+        return Math.max(4, unit == Unit.CHARACTERS ? room / 12 : room / 2);
+    }
+
+    /** The first word of the chunk whose own part starts at {@code start}: overlap included. */
+    private int overlapStart(List<int[]> words, int previous, int start) {
+        if (unit == Unit.WORDS) {
+            return Math.max(previous, start - overlap);
+        }
+        int from = start;
+        while (from > previous && words.get(start)[0] - words.get(from - 1)[0] <= overlap) {
+            from--;
+        }
+        return from;
+    }
+
+    /** Units of words [from, to): characters from the first's start to the last's end, or words. */
+    private int length(List<int[]> words, int from, int to) {
+        return unit == Unit.CHARACTERS ? words.get(to - 1)[1] - words.get(from)[0] : to - from;
+    }
+
+    /**
+     * Whitespace-separated words as [start, end) offsets; a word longer than {@code longest}
+     * characters comes as pieces of at most that many (a surrogate pair stays whole).
+     */
+    private static List<int[]> words(String text, int longest) {
         List<int[]> words = new ArrayList<>();
         int i = 0;
         int n = text.length();
@@ -124,23 +214,51 @@ public final class TextChunker implements Serializable {
             while (i < n && !Character.isWhitespace(text.charAt(i))) {
                 i++;
             }
+            while (i - begin > longest) {
+                int end = begin + longest;
+                if (Character.isLowSurrogate(text.charAt(end)) && end - 1 > begin) {
+                    end--; // never split a surrogate pair
+                }
+                words.add(new int[] {begin, end});
+                begin = end;
+            }
             if (i > begin) {
                 words.add(new int[] {begin, i});
             }
         }
-        if (words.size() <= size) {
-            return List.of(text);
-        }
-        List<String> chunks = new ArrayList<>();
-        int first = 0;
-        while (true) {
-            int last = Math.min(words.size(), first + size);
-            chunks.add(text.substring(words.get(first)[0], words.get(last - 1)[1]));
-            if (last == words.size()) {
-                return chunks;
+        return words;
+    }
+
+    private static int newlines(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\n') {
+                n++;
             }
-            first = last - overlap;
         }
+        return n;
+    }
+
+    /** Whether the word ending at {@code end} ends a sentence (closing quotes may follow). */
+    private static boolean endsSentence(String text, int end) {
+        int i = end - 1;
+        while (i > 0 && "\"')]»”’".indexOf(text.charAt(i)) >= 0) {
+            i--;
+        }
+        char c = text.charAt(i);
+        return c == '.' || c == '!' || c == '?' || c == '。' || c == '！' || c == '？';
+    }
+
+    /** FNV-1a over the word at {@code index} and the one before it: local, so edits stay local. */
+    private static int hash(String text, List<int[]> words, int index) {
+        int h = 0x811c9dc5;
+        for (int w = Math.max(0, index - 1); w <= index; w++) {
+            for (int i = words.get(w)[0]; i < words.get(w)[1]; i++) {
+                h = (h ^ text.charAt(i)) * 0x01000193;
+            }
+            h = (h ^ ' ') * 0x01000193;
+        }
+        return h ^ (h >>> 16);
     }
 
     @Override

@@ -583,11 +583,14 @@ public final class TestingQdrantServer implements AutoCloseable {
                 if (!include.isEmpty()) {
                     payload.keySet().retainAll(include);
                 }
-                response.addResult(
+                RetrievedPoint.Builder point =
                         RetrievedPoint.newBuilder()
                                 .setId(PointId.newBuilder().setUuid(id))
-                                .putAllPayload(payload)
-                                .build());
+                                .putAllPayload(payload);
+                if (request.getWithVectors().getEnable()) {
+                    point.setVectors(scoredPoint(id, p, 0, true).getVectors());
+                }
+                response.addResult(point.build());
                 taken++;
             }
             out.onNext(response.build());

@@ -13,13 +13,15 @@ import java.util.Map;
 /**
  * Reads stored content hashes from the pgvector table, one query per call ({@code WHERE
  * source_table = ? AND id = ANY(?) AND chunk = 0}: every chunk of a row carries the row's hash, so
- * chunk 0 answers for the row). The connection is read-only and autocommit, so it never holds a
- * snapshot open between calls. A table that does not exist yet holds no hashes.
+ * chunk 0 answers for the row), and the stored vectors of chunks whose text is unchanged. The
+ * connection is read-only and autocommit, so it never holds a snapshot open between calls. A table
+ * that does not exist yet holds no hashes.
  */
 public final class PgVectorContentHashLookup implements ContentHashLookup {
 
     private final Connection connection;
     private final String sql;
+    private final String vectorsSql;
     private final String qualifiedTable;
 
     public PgVectorContentHashLookup(PgVectorSinkConfig config) throws SQLException {
@@ -31,6 +33,10 @@ public final class PgVectorContentHashLookup implements ContentHashLookup {
                 "SELECT id, content_hash FROM "
                         + qualifiedTable
                         + " WHERE source_table = ? AND id = ANY(?) AND chunk = 0";
+        this.vectorsSql =
+                "SELECT content, embedding::text FROM "
+                        + qualifiedTable
+                        + " WHERE source_table = ? AND id = ANY(?) AND content = ANY(?)";
     }
 
     /** A factory for the embedding operator (opens one lookup per subtask). */
@@ -57,6 +63,31 @@ public final class PgVectorContentHashLookup implements ContentHashLookup {
             }
         }
         return hashes;
+    }
+
+    /**
+     * One query: the stored chunks of these rows whose {@code content} is one of {@code contents}
+     * (so only reusable vectors are read), each vector in pgvector's text form.
+     */
+    @Override
+    public Map<String, float[]> storedVectors(
+            String sourceTable, Collection<String> ids, Collection<String> contents)
+            throws SQLException {
+        Map<String, float[]> vectors = new HashMap<>();
+        if (ids.isEmpty() || contents.isEmpty() || !tableExists()) {
+            return vectors;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(vectorsSql)) {
+            ps.setString(1, sourceTable);
+            ps.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            ps.setArray(3, connection.createArrayOf("text", contents.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    vectors.putIfAbsent(rs.getString(1), VectorText.parse(rs.getString(2)));
+                }
+            }
+        }
+        return vectors;
     }
 
     private boolean tableExists() throws SQLException {

@@ -22,4 +22,22 @@ public final class VectorText {
         }
         return sb.append(']').toString();
     }
+
+    /** Parses pgvector's text output, {@code [1.5,-0.0002,3]}, back into a vector. */
+    public static float[] parse(String text) {
+        String body = text.trim();
+        if (body.length() < 2 || body.charAt(0) != '[' || body.charAt(body.length() - 1) != ']') {
+            throw new IllegalArgumentException("not a pgvector value: " + body);
+        }
+        body = body.substring(1, body.length() - 1).trim();
+        if (body.isEmpty()) {
+            return new float[0];
+        }
+        String[] parts = body.split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Float.parseFloat(parts[i].trim());
+        }
+        return v;
+    }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Content-hash lookup and nearest-neighbour search over a pgvector table the writer filled, on the
- * real server.
+ * Content-hash and stored-chunk-vector lookups and nearest-neighbour search over a pgvector table
+ * the writer filled, on the real server.
  */
 class PgVectorLookupAndSearchITCase {
 
@@ -58,6 +58,49 @@ class PgVectorLookupAndSearchITCase {
             assertThat(lookup.contentHashes("public.other", List.of("3")))
                     .isEqualTo(Map.of("3", "hash-three"));
             assertThat(lookup.contentHashes("public.docs", List.of())).isEmpty();
+        }
+    }
+
+    @Test
+    void storedVectorsAreTheAskedRowsChunksWithAnAskedTextExactly() throws Exception {
+        PgVectorSinkConfig config =
+                PgVectorSinkConfig.of(PG.config(), "pgvectorlookup_chunks", DIMS, false, 10);
+        ContentHashLookup.Factory factory = PgVectorContentHashLookup.factory(config);
+        try (ContentHashLookup lookup = factory.open()) {
+            assertThat(lookup.storedVectors("public.docs", List.of("1"), List.of("a"))).isEmpty();
+        }
+        float[] a = {0.1f, -2.5e-7f, 3.3333333f};
+        float[] b = {1, 2, 3};
+        VectorWrites.applyAndClose(
+                PgVectorWriterITCase.writer(config),
+                List.of(
+                        VectorWrite.upsert(
+                                "public.docs",
+                                "1",
+                                List.of(
+                                        new VectorWrite.Chunk(0, "chunk a", a),
+                                        new VectorWrite.Chunk(1, "chunk b", b)),
+                                "hash-1",
+                                "{}",
+                                new Lsn(1),
+                                null),
+                        VectorWrite.upsert(
+                                "public.other",
+                                "1",
+                                List.of(new VectorWrite.Chunk(0, "chunk c", b)),
+                                "hash-o",
+                                "{}",
+                                new Lsn(2),
+                                null)));
+        try (ContentHashLookup lookup = factory.open()) {
+            Map<String, float[]> found =
+                    lookup.storedVectors(
+                            "public.docs", List.of("1", "2"), List.of("chunk a", "chunk c", "new"));
+            assertThat(found).containsOnlyKeys("chunk a");
+            assertThat(found.get("chunk a")).containsExactly(a); // bit for bit through pgvector
+            assertThat(lookup.storedVectors("public.docs", List.of("2"), List.of("chunk b")))
+                    .isEmpty();
+            assertThat(lookup.storedVectors("public.docs", List.of("1"), List.of())).isEmpty();
         }
     }
 
