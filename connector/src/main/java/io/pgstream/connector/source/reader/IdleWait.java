@@ -7,12 +7,12 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces the split reader's polling of quiet streams. pgjdbc's {@code readPending()} waits at most a
- * millisecond on the socket, so polling it back to back costs a fifth of a core on an idle slot.
- * While messages keep coming (and for {@link #QUIET} after the last one) the reader polls without
- * pause, so a busy stream gains no latency; once the stream has been quiet that long, every empty
- * poll is followed by a park of {@link #PARK}, which bounds what the first change after a quiet
- * spell waits extra. {@link #wakeUp} ends a park at once, so fetcher tasks (acknowledgements, new
- * splits, shutdown) are not held up.
+ * millisecond on the socket, so polling it back to back makes a thousand timed reads a second on an
+ * idle slot. While messages keep coming (and for {@link #QUIET} after the last one) the reader
+ * polls without pause, so a busy stream gains no latency; once the stream has been quiet that long,
+ * every empty poll is followed by a park of {@link #PARK}, which bounds what the first change after
+ * a quiet spell waits extra. {@link #wakeUp} ends a park at once, so fetcher tasks
+ * (acknowledgements, new splits, shutdown) are not held up.
  *
  * <p>{@link #startFetch} and {@link #pause} are called from the fetcher thread only.
  */
