@@ -191,6 +191,8 @@ public final class FreshnessBench {
             Latencies[] results = new Latencies[readers.size()];
             for (int i = 0; i < readers.size(); i++) {
                 results[i] = readers.get(i).await(total);
+                // p50/max per block on stderr: where in the run the slow changes were.
+                System.err.println(results[i].blocks(500));
             }
             return table(
                     "(c) the source alone, 1,000 changes/s (one insert per transaction)"

@@ -8,12 +8,14 @@ final class Latencies {
 
     private final String run;
     private final long[] micros;
+    private final long[] inArrivalOrder;
 
     Latencies(String run, long[] micros) {
         if (micros.length == 0) {
             throw new IllegalStateException(run + ": no latency was measured");
         }
         this.run = run;
+        this.inArrivalOrder = micros.clone();
         this.micros = micros.clone();
         Arrays.sort(this.micros);
     }
@@ -45,6 +47,27 @@ final class Latencies {
                 percentileMillis(50),
                 percentileMillis(99),
                 maxMillis());
+    }
+
+    /**
+     * The p50 and max (ms) of each block of {@code size} changes in arrival order, to tell a slow
+     * start (JIT warm-up) from a slow tail spread over the run.
+     */
+    String blocks(int size) {
+        StringBuilder sb = new StringBuilder(run).append(", per ").append(size).append(" changes:");
+        for (int from = 0; from < inArrivalOrder.length; from += size) {
+            long[] block =
+                    Arrays.copyOfRange(
+                            inArrivalOrder, from, Math.min(inArrivalOrder.length, from + size));
+            Arrays.sort(block);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %.0f/%.0f",
+                            block[block.length / 2] / 1000.0,
+                            block[block.length - 1] / 1000.0));
+        }
+        return sb.toString();
     }
 
     static String header() {

@@ -59,7 +59,9 @@ final class ImmediateCollectSink implements Sink<ChangeEvent> {
             public boolean hasNext() {
                 try {
                     while (next == null) {
-                        next = queue.poll(100, TimeUnit.MILLISECONDS);
+                        // A change ends the wait at once; the timeout only paces the job-status
+                        // question (a call through the mini-cluster's RPC system), at idle too.
+                        next = queue.poll(1, TimeUnit.SECONDS);
                         if (next == null && job.getJobStatus().get().isGloballyTerminalState()) {
                             next = queue.poll();
                             if (next == null) {

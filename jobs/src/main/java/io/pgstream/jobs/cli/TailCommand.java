@@ -184,6 +184,7 @@ final class TailCommand implements Callable<Integer> {
                     spec.commandLine(), "--checkpoint-interval must be at least 10 ms");
         }
         env.enableCheckpointing(checkpointMillis);
+        StreamPathWarmUpThread.start();
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
         Lsn lastPrinted = null;

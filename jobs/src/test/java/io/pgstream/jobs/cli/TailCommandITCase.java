@@ -173,6 +173,8 @@ class TailCommandITCase {
         PG.execute("INSERT INTO now_t VALUES (7, 'now')");
         CliRun result = run.get(120, TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.err()).isZero();
+        // The warm-up before the slot is read (StreamPathWarmUpThread) prints nothing.
+        assertThat(result.out().strip().lines()).hasSize(1);
         JsonNode insert = JSON.readTree(result.out().strip());
         assertThat(insert.get("op").asText()).isEqualTo("insert");
         assertThat(insert.get("row").get("id").asInt()).isEqualTo(7);

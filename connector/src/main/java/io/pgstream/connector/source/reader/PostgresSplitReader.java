@@ -7,7 +7,6 @@ import io.pgstream.connector.source.split.SplitKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,15 +23,13 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * half ({@link SnapshotChunkLoader}, one whole chunk per fetch, chunks first) and the stream half
  * (a {@link SlotStreamReader} per assigned slot, polled in turn).
  *
- * <p>While every slot is quiet a fetch keeps polling for up to {@link #IDLE_FETCH_NANOS}, letting
- * each slot follow the server's position ({@link SlotStreamReader#idle}) and the {@link Heartbeat}
- * beat, then returns to the fetcher loop. Acknowledgements come in through {@link #acknowledge},
- * run by the fetcher thread as a task (pgjdbc's stream is not thread-safe).
+ * <p>While every slot is quiet a fetch keeps polling for up to {@link IdleWait#FETCH}, paced by
+ * {@link IdleWait} (no busy loop on an idle slot), letting each slot follow the server's position
+ * ({@link SlotStreamReader#idle}) and the {@link Heartbeat} beat, then returns to the fetcher loop.
+ * Acknowledgements come in through {@link #acknowledge}, run by the fetcher thread as a task
+ * (pgjdbc's stream is not thread-safe).
  */
 public final class PostgresSplitReader implements SplitReader<FetchedRecord, PostgresSplit> {
-
-    /** How long one fetch keeps polling an idle stream before returning to the fetcher loop. */
-    private static final long IDLE_FETCH_NANOS = Duration.ofMillis(100).toNanos();
 
     private final ReplicationStreamFactory streams;
     private final Path spillDirectory;
@@ -43,6 +40,7 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
     private final SnapshotChunkLoader snapshots;
     private final Map<String, SlotStreamReader> slots = new LinkedHashMap<>();
     private final Deque<PostgresSplit> chunks = new ArrayDeque<>();
+    private final IdleWait idleWait;
     private volatile boolean wakeUp;
 
     public PostgresSplitReader(
@@ -53,6 +51,28 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
             int maxMessages,
             SourceMetrics metrics,
             Heartbeat heartbeat) {
+        this(
+                connection,
+                streams,
+                spillDirectory,
+                memoryBudget,
+                maxMessages,
+                metrics,
+                heartbeat,
+                new IdleWait());
+    }
+
+    /** As the public constructor, with the pacing of idle polls given (tests: a fake clock). */
+    PostgresSplitReader(
+            PgConnectionConfig connection,
+            ReplicationStreamFactory streams,
+            Path spillDirectory,
+            long memoryBudget,
+            int maxMessages,
+            SourceMetrics metrics,
+            Heartbeat heartbeat,
+            IdleWait idleWait) {
+        this.idleWait = idleWait;
         this.streams = streams;
         this.spillDirectory = spillDirectory;
         this.memoryBudget = memoryBudget;
@@ -74,7 +94,7 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
         if (slots.isEmpty()) {
             return out.build();
         }
-        long idleUntil = System.nanoTime() + IDLE_FETCH_NANOS;
+        idleWait.startFetch();
         boolean any = false;
         while (!wakeUp) {
             int read = 0;
@@ -96,7 +116,10 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
                 }
             }
             any |= handedOver[0] > 0;
-            if (any || slots.isEmpty() || System.nanoTime() > idleUntil) {
+            if (read > 0) {
+                idleWait.activity();
+            }
+            if (any || slots.isEmpty() || idleWait.fetchTimeUp()) {
                 break;
             }
             if (read == 0) {
@@ -104,6 +127,9 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
                     slot.idle();
                 }
                 heartbeat.maybeBeat();
+                if (!wakeUp) {
+                    idleWait.pause();
+                }
             }
         }
         wakeUp = false;
@@ -156,6 +182,7 @@ public final class PostgresSplitReader implements SplitReader<FetchedRecord, Pos
     @Override
     public void wakeUp() {
         wakeUp = true;
+        idleWait.wakeUp();
     }
 
     @Override

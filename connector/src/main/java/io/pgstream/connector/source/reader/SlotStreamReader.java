@@ -40,6 +40,15 @@ final class SlotStreamReader implements AutoCloseable {
     /** A read returns early once this many transactions are ready to hand over. */
     private static final int READY_LIMIT = 64;
 
+    /**
+     * A read also returns once its first ready transaction has waited this long. pgjdbc's {@code
+     * readPending()} waits up to a millisecond for data, so a stream of one commit a millisecond
+     * never looks drained: without this, the first of {@link #READY_LIMIT} transactions would wait
+     * for the last one (64 ms at 1,000 commits/s). Draining a backlog reads far more than one
+     * transaction a millisecond, so batches stay large there.
+     */
+    static final long HAND_OVER_NANOS = Duration.ofMillis(1).toNanos();
+
     private final PostgresSplit split;
     private final ReplicationStream stream;
     private final ChangeEventAssembler assembler;
@@ -106,6 +115,8 @@ final class SlotStreamReader implements AutoCloseable {
      */
     int read(int max, Consumer<CommittedTransaction> handOver) throws IOException {
         int n = 0;
+        boolean anyReady = false;
+        long firstReady = 0;
         try {
             while (n < max) {
                 ByteBuffer message = stream.readPending();
@@ -118,6 +129,15 @@ final class SlotStreamReader implements AutoCloseable {
                 assembler.accept(lsn, message);
                 if (collector.reachedStop() || collector.readyCount() >= READY_LIMIT) {
                     break;
+                }
+                if (collector.readyCount() > 0) {
+                    long now = nanoClock.getAsLong();
+                    if (!anyReady) {
+                        anyReady = true;
+                        firstReady = now;
+                    } else if (now - firstReady >= HAND_OVER_NANOS) {
+                        break;
+                    }
                 }
             }
         } catch (SQLException e) {

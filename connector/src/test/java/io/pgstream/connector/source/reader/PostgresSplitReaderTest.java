@@ -38,6 +38,11 @@ class PostgresSplitReaderTest {
     }
 
     private PostgresSplitReader readerOf(TestingReplicationStream stream, PostgresSplit split) {
+        return readerOf(stream, split, new IdleWait());
+    }
+
+    private PostgresSplitReader readerOf(
+            TestingReplicationStream stream, PostgresSplit split, IdleWait idleWait) {
         reader =
                 new PostgresSplitReader(
                         null,
@@ -46,7 +51,8 @@ class PostgresSplitReaderTest {
                         1 << 20,
                         1000,
                         new SourceMetrics(new UnregisteredMetricsGroup()),
-                        Heartbeat.disabled());
+                        Heartbeat.disabled(),
+                        idleWait);
         reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
         return reader;
     }
@@ -97,5 +103,32 @@ class PostgresSplitReaderTest {
         reader.acknowledge(Map.of("rd_other", C3, "rd_slot", C2));
 
         assertThat(stream.acknowledged()).containsExactly(E2);
+    }
+
+    @Test
+    void anIdleFetchParksBetweenPollsOnceTheStreamIsQuiet() throws Exception {
+        TestingReplicationStream stream = new TestingReplicationStream(2);
+        long[] now = {0};
+        List<Long> parks = new ArrayList<>();
+        // Each park moves the fake clock on by its length, as a real park would.
+        IdleWait idleWait =
+                new IdleWait(
+                        () -> now[0],
+                        nanos -> {
+                            parks.add(nanos);
+                            now[0] += nanos;
+                        });
+        readerOf(
+                stream,
+                new PostgresSplit(
+                        "rd_slot", "rd_pub", StartingPosition.fromSlot(), StoppingPosition.never()),
+                idleWait);
+        now[0] += IdleWait.QUIET.toNanos();
+
+        RecordsWithSplitIds<FetchedRecord> records = reader.fetch();
+
+        assertThat(records.nextSplit()).isNull();
+        long expected = IdleWait.FETCH.toNanos() / IdleWait.PARK.toNanos() + 1;
+        assertThat(parks).hasSize((int) expected).allMatch(p -> p == IdleWait.PARK.toNanos());
     }
 }

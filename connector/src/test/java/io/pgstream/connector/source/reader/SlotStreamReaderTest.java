@@ -353,4 +353,28 @@ class SlotStreamReaderTest {
         reader.close();
         assertThat(stream.isClosed()).isTrue();
     }
+
+    @Test
+    void aReadHandsOverOnceItsFirstReadyTransactionHasWaitedAMillisecond() throws Exception {
+        TestingReplicationStream stream = TestingReplicationStream.ofFixture("basic-v2");
+        // Each look at the clock finds another hand-over interval gone, as on a stream whose
+        // next message always arrives just within pgjdbc's wait.
+        SlotStreamReader reader =
+                new SlotStreamReader(
+                        split(StartingPosition.fromSlot(), StoppingPosition.never()),
+                        stream.factory(),
+                        spill,
+                        1 << 20,
+                        metrics,
+                        () -> now += SlotStreamReader.HAND_OVER_NANOS);
+        opened.add(reader);
+
+        List<CommittedTransaction> first = new ArrayList<>();
+        reader.read(1000, first::add);
+        handedOver.addAll(first);
+
+        assertThat(first).hasSize(1);
+        assertThat(stream.pendingMessages()).isPositive();
+        assertThat(drain(reader)).hasSize(4);
+    }
 }
