@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The layers, from the top: the command line uses everything; templates build jobs from job
  * files out of the embedding stage, document mapping and sinks; the status line reads the sinks'
- * metrics; the sinks, embedding and document mapping know nothing of the layers above them.
+ * metrics; the SQL vector tables (found by Flink through {@code META-INF/services}) wrap the sinks;
+ * the sinks, embedding and document mapping know nothing of the layers above them.
  */
 class ArchitectureTest {
 
@@ -27,6 +28,7 @@ class ArchitectureTest {
     private static final String EMBEDDING = "io.pgstream.jobs.embedding..";
     private static final String DOCUMENT = "io.pgstream.jobs.document..";
     private static final String SINK = "io.pgstream.jobs.sink..";
+    private static final String TABLE = "io.pgstream.jobs.table..";
 
     private static JavaClasses production;
 
@@ -68,6 +70,8 @@ class ArchitectureTest {
                 .definedBy(EMBEDDING)
                 .layer("Document")
                 .definedBy(DOCUMENT)
+                .layer("Table")
+                .definedBy(TABLE)
                 .layer("Sink")
                 .definedBy(SINK)
                 .whereLayer("Command line")
@@ -82,8 +86,11 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Templates", "Command line")
                 .whereLayer("Document")
                 .mayOnlyBeAccessedByLayers("Embedding", "Templates", "Command line")
+                .whereLayer("Table")
+                .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Sink")
-                .mayOnlyBeAccessedByLayers("Embedding", "Templates", "Status", "Command line")
+                .mayOnlyBeAccessedByLayers(
+                        "Embedding", "Templates", "Status", "Table", "Command line")
                 .check(production);
     }
 

@@ -35,7 +35,7 @@ public final class PgVectorTable {
                 lock.setString(1, "pgstream.pgvector:" + config.qualifiedTable());
                 lock.execute();
             }
-            ensureExtension(c, s);
+            ensureExtension(c);
             Integer existing = existingDimensions(c);
             if (existing == null) {
                 s.execute(createTableSql());
@@ -88,8 +88,14 @@ public final class PgVectorTable {
         return base + suffix;
     }
 
-    private void ensureExtension(Connection c, Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'vector'")) {
+    /**
+     * Creates the {@code vector} extension when it is missing, inside the caller's transaction;
+     * fails with what to install or who may create it.
+     */
+    public static void ensureExtension(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'vector'")) {
             if (rs.next()) {
                 return;
             }

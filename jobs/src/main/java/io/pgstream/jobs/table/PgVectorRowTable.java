@@ -1,0 +1,154 @@
+package io.pgstream.jobs.table;
+
+import io.pgstream.connector.slot.Identifiers;
+import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
+import io.pgstream.jobs.sink.pgvector.PgVectorTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
+
+/**
+ * The PostgreSQL table behind a {@code pgvector} SQL table: its columns are the Flink table's, the
+ * embedding a {@code vector(n)}, the others of the mapped PostgreSQL type ({@link #pgType}), with
+ * the declared primary key. {@link #existingDimension} answers the planner's question (does it
+ * exist, with which vector size); {@link #ensure} creates it at writer start, under a
+ * transaction-scoped advisory lock because several writer subtasks start together.
+ */
+final class PgVectorRowTable {
+
+    private final PgVectorSinkConfig config;
+    private final VectorTableSchema schema;
+
+    PgVectorRowTable(PgVectorSinkConfig config, VectorTableSchema schema) {
+        this.config = config;
+        this.schema = schema;
+    }
+
+    /**
+     * The size of the table's {@code vector} column, or null when the table does not exist.
+     *
+     * @throws SQLException when the table exists without the embedding column as a vector
+     */
+    Integer existingDimension(Connection c) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT a.atttypmod, t.typname FROM pg_class r"
+                                + " LEFT JOIN pg_attribute a ON a.attrelid = r.oid"
+                                + " AND a.attname = ? AND NOT a.attisdropped"
+                                + " LEFT JOIN pg_type t ON t.oid = a.atttypid"
+                                + " WHERE r.oid = to_regclass(?)")) {
+            ps.setString(1, schema.embeddingName());
+            ps.setString(2, config.qualifiedTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (!"vector".equals(rs.getString(2))) {
+                    throw new SQLException(
+                            "PostgreSQL table "
+                                    + config.displayName()
+                                    + " has no column "
+                                    + schema.embeddingName()
+                                    + " of type vector: declare the Flink table's ARRAY<FLOAT>"
+                                    + " column with the name of the table's vector column");
+                }
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Creates the extension, table and (with {@code sink.hnsw}) its HNSW index when missing. */
+    void ensure(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (PreparedStatement lock =
+                    c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "pgstream.pgvector:" + config.qualifiedTable());
+                lock.execute();
+            }
+            PgVectorTable.ensureExtension(c);
+            Integer existing = existingDimension(c);
+            if (existing == null) {
+                s.execute(createTableSql());
+                if (config.hnsw()) {
+                    s.execute(
+                            "CREATE INDEX ON "
+                                    + config.qualifiedTable()
+                                    + " USING hnsw ("
+                                    + Identifiers.quote(schema.embeddingName())
+                                    + " vector_cosine_ops)");
+                }
+            } else if (existing != config.dimensions()) {
+                throw new SQLException(dimensionMismatch(existing));
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    String dimensionMismatch(int existing) {
+        return "pgvector table "
+                + config.displayName()
+                + " stores vectors of "
+                + existing
+                + " dimensions but 'dimension' is "
+                + config.dimensions()
+                + ": set 'dimension' = '"
+                + existing
+                + "', or use another table";
+    }
+
+    String createTableSql() {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < schema.names().size(); i++) {
+            LogicalType t = schema.rowType().getTypeAt(i);
+            String type =
+                    i == schema.embedding() ? "vector(" + config.dimensions() + ")" : pgType(t);
+            columns.add(
+                    Identifiers.quote(schema.names().get(i))
+                            + " "
+                            + type
+                            + (t.isNullable() ? "" : " NOT NULL"));
+        }
+        List<String> key = new ArrayList<>();
+        for (int k : schema.key()) {
+            key.add(Identifiers.quote(schema.names().get(k)));
+        }
+        return "CREATE TABLE IF NOT EXISTS "
+                + config.qualifiedTable()
+                + " ("
+                + String.join(", ", columns)
+                + ", PRIMARY KEY ("
+                + String.join(", ", key)
+                + "))";
+    }
+
+    /** The PostgreSQL type a column of Flink type {@code t} is created with. */
+    static String pgType(LogicalType t) {
+        return switch (t.getTypeRoot()) {
+            case CHAR, VARCHAR -> "text";
+            case BOOLEAN -> "boolean";
+            case TINYINT, SMALLINT -> "smallint";
+            case INTEGER -> "integer";
+            case BIGINT -> "bigint";
+            case FLOAT -> "real";
+            case DOUBLE -> "double precision";
+            case DECIMAL -> {
+                DecimalType d = (DecimalType) t;
+                yield "numeric(" + d.getPrecision() + ", " + d.getScale() + ")";
+            }
+            case DATE -> "date";
+            case TIMESTAMP_WITHOUT_TIME_ZONE -> "timestamp";
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamptz";
+            case BINARY, VARBINARY -> "bytea";
+            default -> throw new IllegalArgumentException("no PostgreSQL type for " + t);
+        };
+    }
+}

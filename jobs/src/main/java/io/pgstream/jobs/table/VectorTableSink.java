@@ -1,0 +1,45 @@
+package io.pgstream.jobs.table;
+
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.types.RowKind;
+
+/**
+ * The upsert sink of a {@code pgvector} or {@code qdrant} SQL table: accepts INSERT, UPDATE_AFTER
+ * and DELETE by primary key (no UPDATE_BEFORE needed) and writes through the store's Sink V2.
+ */
+final class VectorTableSink implements DynamicTableSink {
+
+    private final VectorStore store;
+    private final VectorRowConverter converter;
+
+    VectorTableSink(VectorStore store, VectorRowConverter converter) {
+        this.store = store;
+        this.converter = converter;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        return ChangelogMode.newBuilder()
+                .addContainedKind(RowKind.INSERT)
+                .addContainedKind(RowKind.UPDATE_AFTER)
+                .addContainedKind(RowKind.DELETE)
+                .build();
+    }
+
+    @Override
+    public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+        return SinkV2Provider.of(new RowDataVectorSink(store.sink(), converter));
+    }
+
+    @Override
+    public DynamicTableSink copy() {
+        return new VectorTableSink(store, converter);
+    }
+
+    @Override
+    public String asSummaryString() {
+        return store.describe();
+    }
+}
