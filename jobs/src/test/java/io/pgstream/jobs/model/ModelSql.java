@@ -1,6 +1,7 @@
 package io.pgstream.jobs.model;
 
 import io.pgstream.connector.testutils.PostgresExtension;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -59,5 +60,26 @@ final class ModelSql {
             sb.append(", ").append(o);
         }
         return sb.append(")").toString();
+    }
+
+    /**
+     * The one form of docs/sql.md: the views that turn {@code source}'s changelog into rows with a
+     * text (NULL for deletes, so they call no model) and their embeddings.
+     */
+    static List<String> changelogPipeline(String source, String model, String sink) {
+        return List.of(
+                "CREATE TEMPORARY VIEW doc_texts AS SELECT id, op, CASE WHEN op = 'DELETE' THEN"
+                        + " CAST(NULL AS STRING) ELSE body END AS body FROM TO_CHANGELOG(input =>"
+                        + " TABLE "
+                        + source
+                        + ") WHERE op <> 'UPDATE_BEFORE'",
+                "CREATE TEMPORARY VIEW doc_embedded AS SELECT id, op, body, embedding FROM"
+                        + " ML_PREDICT(TABLE doc_texts, MODEL "
+                        + model
+                        + ", DESCRIPTOR(body))");
+    }
+
+    static String changelogInsert(String sink) {
+        return "INSERT INTO " + sink + " SELECT * FROM FROM_CHANGELOG(input => TABLE doc_embedded)";
     }
 }
