@@ -1,0 +1,62 @@
+-- public.documents -> embeddings (local all-MiniLM-L6-v2) -> pgvector public.documents_sql_vectors,
+-- kept in sync with every insert, update and delete, as the YAML job of `bin/pgstream demo` does.
+--
+--   export PGSTREAM_DSN="$(bin/pg-local start | tail -n 1)"   # or your own database
+--   bin/pgstream demo --rows 300 & sleep 60; kill %1           # once: creates public.documents
+--   psql "$PGSTREAM_DSN" -c 'ALTER TABLE public.documents REPLICA IDENTITY FULL'   # once
+--   bin/pgstream sql -f examples/sql/sync-pgvector.sql --checkpoint-dir .pgstream/checkpoints/sql
+--
+-- It runs until stopped; with --checkpoint-dir a rerun resumes where it stopped.
+-- REPLICA IDENTITY FULL: PostgreSQL then sends the old row of an update, so an unchanged (TOASTed)
+-- title or content is never read as NULL. Search the result with examples/sql/search.sql.
+
+CREATE TABLE documents (
+  id      BIGINT,
+  title   STRING,
+  content STRING,
+  version BIGINT METADATA FROM 'lsn_number' VIRTUAL,    -- the change's WAL position
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector'      = 'pgstream',
+  'url'            = '${PGSTREAM_DSN}',
+  'table-name'     = 'documents',
+  'slot.name'      = 'pgstream_sql_documents',
+  'changelog-mode' = 'upsert'
+);
+
+CREATE MODEL minilm
+  INPUT (text STRING) OUTPUT (embedding ARRAY<FLOAT>)
+  WITH ('provider' = 'minilm', 'task' = 'embedding');
+
+CREATE TABLE documents_sql_vectors (
+  id        BIGINT,
+  title     STRING,
+  content   STRING,                                     -- the text that was embedded
+  embedding ARRAY<FLOAT>,
+  version   BIGINT,                                     -- an older change never wins
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector'      = 'pgvector',
+  'url'            = '${PGSTREAM_DSN}',
+  'table-name'     = 'public.documents_sql_vectors',
+  'dimension'      = '384',
+  'version-column' = 'version',
+  'sink.hnsw'      = 'true'
+);
+
+-- ML_PREDICT takes insert-only rows: the changelog becomes rows with an op column, deletes get a
+-- NULL text (no model call), and FROM_CHANGELOG turns the rows back into upserts and deletes.
+CREATE TEMPORARY VIEW document_texts AS
+SELECT id, op, title, version,
+       CASE WHEN op = 'DELETE' THEN CAST(NULL AS STRING)
+            ELSE title || CHR(10) || CHR(10) || content END AS content
+FROM TO_CHANGELOG(input => TABLE documents)
+WHERE op <> 'UPDATE_BEFORE';
+
+CREATE TEMPORARY VIEW document_embeddings AS
+SELECT id, op, title, content, embedding, version
+FROM ML_PREDICT(TABLE document_texts, MODEL minilm, DESCRIPTOR(content));
+
+INSERT INTO documents_sql_vectors
+SELECT id, title, content, embedding, version
+FROM FROM_CHANGELOG(input => TABLE document_embeddings);
