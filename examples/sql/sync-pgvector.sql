@@ -1,13 +1,15 @@
 -- public.documents -> embeddings (local all-MiniLM-L6-v2) -> pgvector public.documents_sql_vectors,
--- kept in sync with every insert, update and delete, as the YAML job of `bin/pgstream demo` does.
+-- kept equal to the table through every insert, update and delete: the YAML job of
+-- `bin/pgstream demo`, in SQL. public.documents is the table the demo creates.
 --
---   export PGSTREAM_DSN="$(bin/pg-local start | tail -n 1)"   # or your own database
---   bin/pgstream demo --rows 300 & sleep 60; kill %1           # once: creates public.documents
---   psql "$PGSTREAM_DSN" -c 'ALTER TABLE public.documents REPLICA IDENTITY FULL'   # once
+--   export PGSTREAM_DSN="$(bin/pg-local start | tail -n 1)"     # or your own database
+--   bin/pgstream demo          # once, to create public.documents; Ctrl-C after the backfill, then
+--   bin/pgstream teardown --slot pgstream_demo --publication pgstream_demo_pub   # its slot
+--   psql "$PGSTREAM_DSN" -c 'ALTER TABLE public.documents REPLICA IDENTITY FULL'    # once
 --   bin/pgstream sql -f examples/sql/sync-pgvector.sql --checkpoint-dir .pgstream/checkpoints/sql
 --
--- It runs until stopped; with --checkpoint-dir a rerun resumes where it stopped.
--- REPLICA IDENTITY FULL: PostgreSQL then sends the old row of an update, so an unchanged (TOASTed)
+-- It runs until stopped (Ctrl-C); with --checkpoint-dir the same command resumes where it stopped.
+-- REPLICA IDENTITY FULL makes PostgreSQL send the old row of an update, so an unchanged (TOASTed)
 -- title or content is never read as NULL. Search the result with examples/sql/search.sql.
 
 CREATE TABLE documents (
