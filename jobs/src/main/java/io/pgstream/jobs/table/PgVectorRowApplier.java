@@ -21,8 +21,9 @@ import java.util.stream.IntStream;
  * FROM jsonb_populate_recordset(…) ON CONFLICT (key) DO UPDATE} for the upserts and one {@code
  * DELETE … USING jsonb_populate_recordset(…)} for the deletes: PostgreSQL itself turns the JSON
  * columns ({@link RowJson}) into the table's types. With a version column both statements carry the
- * YAML sink's guard ({@link LsnOrder}): a stored row is replaced or deleted only when its version
- * is not newer (NULL counts as 0). Not thread-safe.
+ * YAML sink's guard: a stored row is replaced or deleted only when its version is not newer (NULL
+ * counts as 0), BIGINTs compared in unsigned LSN order ({@link LsnOrder}), LSN text as {@code
+ * pg_lsn}. Not thread-safe.
  */
 final class PgVectorRowApplier {
 
@@ -63,7 +64,7 @@ final class PgVectorRowApplier {
                                 .collect(Collectors.joining(", "))
                         + ") DO UPDATE SET "
                         + update
-                        + (version == null ? "" : " WHERE " + guard("v", "EXCLUDED", version));
+                        + (version == null ? "" : " WHERE " + guard(schema, "v", "EXCLUDED"));
         this.delete =
                 "DELETE FROM "
                         + table
@@ -78,11 +79,23 @@ final class PgVectorRowApplier {
                                                         + " = d."
                                                         + Identifiers.quote(n))
                                 .collect(Collectors.joining(" AND "))
-                        + (version == null ? "" : " AND " + guard("v", "d", version));
+                        + (version == null ? "" : " AND " + guard(schema, "v", "d"));
     }
 
-    private static String guard(String stored, String write, String version) {
-        String column = Identifiers.quote(version);
+    /** Stored version not newer than the write's: LSN text as {@code pg_lsn}, BIGINT unsigned. */
+    private static String guard(VectorTableSchema schema, String stored, String write) {
+        String column = Identifiers.quote(schema.versionName());
+        if (schema.versionIsLsnText()) {
+            return "coalesce("
+                    + stored
+                    + "."
+                    + column
+                    + "::pg_lsn, '0/0') <= coalesce("
+                    + write
+                    + "."
+                    + column
+                    + "::pg_lsn, '0/0')";
+        }
         return LsnOrder.notAbove(
                 "coalesce(" + stored + "." + column + ", 0)",
                 "coalesce(" + write + "." + column + ", 0)");

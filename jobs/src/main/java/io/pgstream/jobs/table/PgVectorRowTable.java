@@ -15,10 +15,11 @@ import org.apache.flink.table.types.logical.LogicalType;
 
 /**
  * The PostgreSQL table behind a {@code pgvector} SQL table: its columns are the Flink table's, the
- * embedding a {@code vector(n)}, the others of the mapped PostgreSQL type ({@link #pgType}), with
- * the declared primary key. {@link #existingDimension} answers the planner's question (does it
- * exist, with which vector size); {@link #ensure} creates it at writer start, under a
- * transaction-scoped advisory lock because several writer subtasks start together.
+ * embedding a {@code vector(n)}, an LSN-text version column a {@code pg_lsn}, the others of the
+ * mapped PostgreSQL type ({@link #pgType}), with the declared primary key. {@link
+ * #existingDimension} answers the planner's question (does it exist, with which vector size);
+ * {@link #ensure} creates it at writer start, under a transaction-scoped advisory lock because
+ * several writer subtasks start together.
  */
 final class PgVectorRowTable {
 
@@ -110,7 +111,11 @@ final class PgVectorRowTable {
         for (int i = 0; i < schema.names().size(); i++) {
             LogicalType t = schema.rowType().getTypeAt(i);
             String type =
-                    i == schema.embedding() ? "vector(" + config.dimensions() + ")" : pgType(t);
+                    i == schema.embedding()
+                            ? "vector(" + config.dimensions() + ")"
+                            : i == schema.version() && schema.versionIsLsnText()
+                                    ? "pg_lsn"
+                                    : pgType(t);
             columns.add(
                     Identifiers.quote(schema.names().get(i))
                             + " "

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.table;
 
 import io.pgstream.connector.connection.PgConnectionConfig;
+import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.jobs.sink.SinkConnections;
 import io.pgstream.jobs.sink.SinkOptions;
 import io.pgstream.jobs.sink.pgvector.PgVectorSinkConfig;
@@ -65,10 +66,10 @@ public final class PgVectorTableFactory extends VectorTableFactory {
         PgVectorSinkConfig config = config(options, db, table, dimension == null ? 1 : dimension);
         PgVectorRowTable rowTable = new PgVectorRowTable(config, schema);
         Integer existing;
-        try (Connection c = SinkConnections.open(db, "the pgvector table " + table)) {
+        try (Connection c = open(db, table)) {
             existing = rowTable.existingDimension(c);
         } catch (SQLException e) {
-            throw new ValidationException(e.getMessage(), e);
+            throw new ValidationException(e.getMessage());
         }
         if (existing == null && dimension == null) {
             throw new ValidationException(
@@ -82,6 +83,21 @@ public final class PgVectorTableFactory extends VectorTableFactory {
         }
         return new PgVectorStore(
                 existing == null ? config : config(options, db, table, existing), schema);
+    }
+
+    /**
+     * A short planning connection; an unreachable or refusing server is a server to fix, which the
+     * CLI reports (the setup problem's message, exit code 2).
+     */
+    private static Connection open(PgConnectionConfig db, String table) {
+        try {
+            return SinkConnections.open(db, "the pgvector table " + table);
+        } catch (SQLException e) {
+            throw new ValidationException(
+                    e.getMessage(),
+                    new PgStreamSetupException(
+                            PgStreamSetupException.Reason.CONNECTION, e.getMessage(), e));
+        }
     }
 
     private static PgConnectionConfig connection(ReadableConfig options) {

@@ -10,9 +10,9 @@ import org.apache.flink.table.data.RowData;
 /**
  * A vector store's Sink V2 ({@code Sink<VectorWrite>}, the job file's writers) fed by an upsert
  * changelog of rows: each row is converted ({@link VectorRowConverter}) and handed to the store's
- * writer, which batches, lingers and flushes on checkpoints exactly as in a YAML job. The planner
- * keys the changelog by the primary key before the sink, so writes of one key reach one subtask in
- * order.
+ * writer, which batches, lingers and flushes on checkpoints exactly as in a YAML job. Writes of one
+ * key must reach one subtask in order: an updating input arrives partitioned by key; for an
+ * append-only input at parallelism above 1 see docs/sql.md (keyed shuffle, or the version guard).
  */
 final class RowDataVectorSink implements Sink<RowData> {
     private static final long serialVersionUID = 1L;

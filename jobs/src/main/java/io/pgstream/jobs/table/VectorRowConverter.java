@@ -14,9 +14,9 @@ import org.apache.flink.table.types.logical.RowType;
  * UPDATE_AFTER become an UPSERT of one chunk (the embedding), DELETE a DELETE, UPDATE_BEFORE
  * nothing. The row's identity is its key as the job file's sink spells it (one column's text, or a
  * JSON array of the texts of several), so Qdrant point ids are derived the same way; the other
- * columns travel as a JSON object ({@link RowJson}). The version is the version column's value
- * (NULL and no version column both read as 0, the oldest), compared as an unsigned LSN by the
- * writers' guards.
+ * columns travel as a JSON object ({@link RowJson}). The version is the version column's value, a
+ * BIGINT or LSN text {@code X/Y} (NULL and no version column both read as 0, the oldest), compared
+ * as an unsigned LSN by the writers' guards.
  */
 final class VectorRowConverter implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -133,6 +133,23 @@ final class VectorRowConverter implements Serializable {
 
     private Lsn version(RowData row) {
         int v = schema.version();
-        return v < 0 || row.isNullAt(v) ? Lsn.INVALID : new Lsn(row.getLong(v));
+        if (v < 0 || row.isNullAt(v)) {
+            return Lsn.INVALID;
+        }
+        if (!schema.versionIsLsnText()) {
+            return new Lsn(row.getLong(v));
+        }
+        try {
+            return Lsn.parse(row.getString(v).toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Vector table "
+                            + schema.table()
+                            + ": version column "
+                            + schema.versionName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 }

@@ -3,12 +3,16 @@ package io.pgstream.jobs.table;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.VectorSearchTableSource;
+import org.apache.flink.table.connector.source.search.AsyncVectorSearchFunctionProvider;
 import org.apache.flink.table.connector.source.search.VectorSearchFunctionProvider;
+import org.apache.flink.table.functions.AsyncVectorSearchFunction;
+import org.apache.flink.table.functions.VectorSearchFunction;
 
 /**
  * {@code VECTOR_SEARCH} over a {@code pgvector} or {@code qdrant} SQL table: for each query row,
  * the {@code top-k} nearest stored rows with their {@code score}, the cosine similarity (higher is
- * nearer). Only the embedding column can be searched. Synchronous: one search per query row.
+ * nearer). Only the embedding column can be searched. Offers both runtimes, synchronous ({@link
+ * StoreSearchFunction}) and asynchronous ({@link AsyncStoreSearchFunction}).
  */
 final class VectorSearchSource implements VectorSearchTableSource {
 
@@ -33,7 +37,7 @@ final class VectorSearchSource implements VectorSearchTableSource {
                             + schema.embeddingName()
                             + ")");
         }
-        return VectorSearchFunctionProvider.of(new StoreSearchFunction(store));
+        return new Provider(store);
     }
 
     @Override
@@ -44,5 +48,20 @@ final class VectorSearchSource implements VectorSearchTableSource {
     @Override
     public String asSummaryString() {
         return store.describe();
+    }
+
+    /** Both runtimes; the planner picks the asynchronous one unless the query asks otherwise. */
+    private record Provider(VectorStore store)
+            implements VectorSearchFunctionProvider, AsyncVectorSearchFunctionProvider {
+
+        @Override
+        public VectorSearchFunction createVectorSearchFunction() {
+            return new StoreSearchFunction(store);
+        }
+
+        @Override
+        public AsyncVectorSearchFunction createAsyncVectorSearchFunction() {
+            return new AsyncStoreSearchFunction(store);
+        }
     }
 }

@@ -14,8 +14,8 @@ import org.apache.flink.table.types.logical.RowType;
 /**
  * The shape every vector table must have, checked when a query is planned: a declared primary key
  * (the row identity upserts and deletes address), exactly one {@code ARRAY<FLOAT>} column (the
- * embedding), an optional BIGINT version column, and other columns of types {@link RowJson} can
- * carry. Holds the column positions the writers and searchers need.
+ * embedding), an optional version column (BIGINT, or STRING holding LSNs), and other columns of
+ * types {@link RowJson} can carry. Holds the column positions the writers and searchers need.
  */
 public final class VectorTableSchema implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -89,17 +89,24 @@ public final class VectorTableSchema implements Serializable {
         if (versionColumn != null) {
             version = names.indexOf(versionColumn);
             if (version < 0
-                    || physical.getTypeAt(version).getTypeRoot() != LogicalTypeRoot.BIGINT) {
+                    || physical.getTypeAt(version).getTypeRoot() != LogicalTypeRoot.BIGINT
+                            && !isText(physical.getTypeAt(version))) {
                 throw new ValidationException(
                         "Vector table "
                                 + table
                                 + ": 'version-column' = '"
                                 + versionColumn
-                                + "' must name a BIGINT column of the table; columns: "
+                                + "' must name a BIGINT column, or a STRING column of LSNs (X/Y,"
+                                + " like the pgstream source's lsn metadata); columns: "
                                 + String.join(", ", names));
             }
         }
         return new VectorTableSchema(table, physical, key, embedding, version);
+    }
+
+    private static boolean isText(LogicalType t) {
+        return t.getTypeRoot() == LogicalTypeRoot.VARCHAR
+                || t.getTypeRoot() == LogicalTypeRoot.CHAR;
     }
 
     private static boolean isFloatArray(LogicalType t) {
@@ -140,5 +147,10 @@ public final class VectorTableSchema implements Serializable {
 
     public String versionName() {
         return version < 0 ? null : names().get(version);
+    }
+
+    /** Whether the version column holds LSN text ({@code X/Y}) rather than a BIGINT. */
+    public boolean versionIsLsnText() {
+        return version >= 0 && isText(rowType.getTypeAt(version));
     }
 }

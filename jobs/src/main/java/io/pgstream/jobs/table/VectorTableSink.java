@@ -7,7 +7,8 @@ import org.apache.flink.types.RowKind;
 
 /**
  * The upsert sink of a {@code pgvector} or {@code qdrant} SQL table: accepts INSERT, UPDATE_AFTER
- * and DELETE by primary key (no UPDATE_BEFORE needed) and writes through the store's Sink V2.
+ * and DELETE by primary key (no UPDATE_BEFORE needed) and writes through the store's Sink V2; an
+ * INSERT of a stored key replaces it.
  */
 final class VectorTableSink implements DynamicTableSink {
 
@@ -19,8 +20,16 @@ final class VectorTableSink implements DynamicTableSink {
         this.converter = converter;
     }
 
+    /**
+     * Upsert for an updating input; insert-only for an append-only one (e.g. rows out of {@code
+     * ML_PREDICT}), where each row upserts its key just the same: declaring upsert there would make
+     * the planner demand an {@code ON CONFLICT} clause for every append-only query.
+     */
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        if (requestedMode.containsOnly(RowKind.INSERT)) {
+            return ChangelogMode.insertOnly();
+        }
         return ChangelogMode.newBuilder()
                 .addContainedKind(RowKind.INSERT)
                 .addContainedKind(RowKind.UPDATE_AFTER)

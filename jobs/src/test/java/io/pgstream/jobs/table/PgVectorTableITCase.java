@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pgstream.connector.slot.PgStreamSetupException;
 import io.pgstream.connector.testutils.MiniClusters;
 import io.pgstream.connector.testutils.PostgresExtension;
+import io.pgstream.jobs.testutils.ClosedPort;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -96,6 +99,55 @@ class PgVectorTableITCase {
     }
 
     @Test
+    void thePgstreamSourcesLsnMetadataIsAVersionColumn() throws Exception {
+        PG.execute(
+                "DROP TABLE IF EXISTS sqlsink_pg_src, sqlsink_pg_lsn",
+                "CREATE TABLE sqlsink_pg_src (id bigint PRIMARY KEY, title text,"
+                        + " embedding vector(3))",
+                "INSERT INTO sqlsink_pg_src VALUES (1, 'one', '[1,0,0]'), (2, 'two', '[0,1,0]')");
+        VectorTables v = new VectorTables();
+        v.sql(
+                "CREATE TABLE src (id BIGINT, title STRING, embedding ARRAY<FLOAT>,"
+                        + " lsn STRING METADATA FROM 'lsn' VIRTUAL, PRIMARY KEY (id) NOT ENFORCED)"
+                        + " WITH ('connector' = 'pgstream', 'url' = '"
+                        + PG.config().jdbcUrl()
+                        + "', 'username' = '"
+                        + PG.config().user()
+                        + "', 'table-name' = 'sqlsink_pg_src', 'slot.name' = 'sqlsink_pg_src',"
+                        + " 'scan.startup.mode' = 'snapshot')");
+        String columns =
+                "id BIGINT, title STRING, embedding ARRAY<FLOAT>, lsn STRING,"
+                        + " PRIMARY KEY (id) NOT ENFORCED";
+        declare(v, "sqlsink_pg_lsn", columns, ", 'dimension' = '3', 'version-column' = 'lsn'");
+        try {
+            v.t.executeSql("INSERT INTO sqlsink_pg_lsn SELECT id, title, embedding, lsn FROM src")
+                    .await();
+        } finally {
+            PG.execute(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                            + " WHERE slot_name = 'sqlsink_pg_src'",
+                    "DROP PUBLICATION IF EXISTS sqlsink_pg_src_pub");
+        }
+        assertThat(PG.queryMap("SELECT id::text, title FROM sqlsink_pg_lsn"))
+                .isEqualTo(Map.of("1", "one", "2", "two"));
+        assertThat(
+                        PG.queryValue(
+                                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                                        + " WHERE attrelid = 'sqlsink_pg_lsn'::regclass"
+                                        + " AND attname = 'lsn'"))
+                .isEqualTo("pg_lsn");
+
+        String insert =
+                "INSERT INTO sqlsink_pg_lsn VALUES (CAST(1 AS BIGINT), '%s',"
+                        + " ARRAY[CAST(0 AS FLOAT), CAST(0 AS FLOAT), CAST(1 AS FLOAT)], '%s')";
+        v.t.executeSql(String.format(insert, "stale", "0/1")).await();
+        assertThat(PG.queryValue("SELECT title FROM sqlsink_pg_lsn WHERE id = 1")).isEqualTo("one");
+        v.t.executeSql(String.format(insert, "fresh", "FFFFFFFF/0")).await();
+        assertThat(PG.queryValue("SELECT title || ' ' || lsn FROM sqlsink_pg_lsn WHERE id = 1"))
+                .isEqualTo("fresh FFFFFFFF/0");
+    }
+
+    @Test
     void vectorSearchReturnsTheNearestRowsFirstWithTheirScore() throws Exception {
         PG.execute("DROP TABLE IF EXISTS sqlsink_pg_search");
         VectorTables v = new VectorTables();
@@ -112,6 +164,69 @@ class PgVectorTableITCase {
         assertThat(hits.get(0).getField(1)).isEqualTo("x axis");
         assertThat((Double) hits.get(0).getField(2)).isCloseTo(1.0, within(1e-6));
         assertThat((Double) hits.get(1).getField(2)).isCloseTo(0.9 / Math.sqrt(0.82), within(1e-6));
+        assertThat(v.search("sqlsink_pg_search", "MAP['async', 'true']", 2, 1, 0, 0))
+                .isEqualTo(hits);
+        assertThat(v.search("sqlsink_pg_search", "MAP['async', 'false']", 2, 1, 0, 0))
+                .isEqualTo(hits);
+    }
+
+    @Test
+    void everyColumnTypeIsStoredTypedAndReadBackByVectorSearch() throws Exception {
+        PG.execute("DROP TABLE IF EXISTS sqlsink_pg_types");
+        VectorTables v = new VectorTables();
+        v.t.getConfig().set("table.local-time-zone", "UTC");
+        declare(
+                v,
+                "sqlsink_pg_types",
+                "k INT, s STRING, b BOOLEAN, sm SMALLINT, f FLOAT, d DOUBLE, amount DECIMAL(10, 2),"
+                        + " dt DATE, ts TIMESTAMP(3), tsl TIMESTAMP_LTZ(3), bin BYTES,"
+                        + " embedding ARRAY<FLOAT>, PRIMARY KEY (k) NOT ENFORCED",
+                ", 'dimension' = '2', 'sink.hnsw' = 'false'");
+        v.t.executeSql(
+                        "INSERT INTO sqlsink_pg_types VALUES (7, 'it''s', TRUE, CAST(3 AS SMALLINT),"
+                                + " CAST(1.5 AS FLOAT), 2.25, CAST(12.34 AS DECIMAL(10, 2)),"
+                                + " DATE '2024-02-29', TIMESTAMP '2024-02-29 10:11:12.345',"
+                                + " TO_TIMESTAMP_LTZ(1709201472345, 3), X'DEADBEEF',"
+                                + " ARRAY[CAST(1 AS FLOAT), CAST(0 AS FLOAT)])")
+                .await();
+
+        assertThat(
+                        PG.queryValue(
+                                "SELECT concat_ws(' ', s, b, sm, f, d, amount, dt, ts,"
+                                        + " tsl AT TIME ZONE 'UTC', encode(bin, 'hex'), embedding)"
+                                        + " FROM sqlsink_pg_types WHERE k = 7"))
+                .isEqualTo(
+                        "it's t 3 1.5 2.25 12.34 2024-02-29 2024-02-29 10:11:12.345"
+                                + " 2024-02-29 10:11:12.345 deadbeef [1,0]");
+        v.t.createTemporaryView(
+                "types_query",
+                v.t.sqlQuery("SELECT ARRAY[CAST(1 AS FLOAT), CAST(0 AS FLOAT)] AS qv"));
+        List<Row> hits = new java.util.ArrayList<>();
+        try (var it =
+                v.t.executeSql(
+                                "SELECT k, s, b, sm, f, d, amount, dt, ts, tsl, bin, embedding, score"
+                                        + " FROM types_query q, LATERAL TABLE(VECTOR_SEARCH(TABLE"
+                                        + " sqlsink_pg_types, DESCRIPTOR(embedding), q.qv, 1))")
+                        .collect()) {
+            it.forEachRemaining(hits::add);
+        }
+        assertThat(hits).hasSize(1);
+        Row r = hits.get(0);
+        assertThat(r.getField(0)).isEqualTo(7);
+        assertThat(r.getField(1)).isEqualTo("it's");
+        assertThat(r.getField(2)).isEqualTo(true);
+        assertThat(r.getField(3)).isEqualTo((short) 3);
+        assertThat(r.getField(4)).isEqualTo(1.5f);
+        assertThat(r.getField(5)).isEqualTo(2.25);
+        assertThat(r.getField(6)).isEqualTo(new java.math.BigDecimal("12.34"));
+        assertThat(r.getField(7)).isEqualTo(java.time.LocalDate.of(2024, 2, 29));
+        assertThat(r.getField(8))
+                .isEqualTo(java.time.LocalDateTime.of(2024, 2, 29, 10, 11, 12, 345_000_000));
+        assertThat(r.getField(9)).isEqualTo(java.time.Instant.ofEpochMilli(1709201472345L));
+        assertThat((byte[]) r.getField(10))
+                .containsExactly((byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef);
+        assertThat((Float[]) r.getField(11)).containsExactly(1f, 0f);
+        assertThat((Double) r.getField(12)).isCloseTo(1.0, within(1e-6));
     }
 
     @Test
@@ -148,9 +263,9 @@ class PgVectorTableITCase {
                 "sqlsink_pg_twovec",
                 "id BIGINT, a ARRAY<FLOAT>, b ARRAY<FLOAT>, PRIMARY KEY (id) NOT ENFORCED",
                 ", 'dimension' = '3'");
-        assertThat(planningError(v, "sqlsink_pg_novec"))
+        assertThat(v.planningError("sqlsink_pg_novec"))
                 .contains("needs exactly one ARRAY<FLOAT> column (the embedding), found none");
-        assertThat(planningError(v, "sqlsink_pg_twovec"))
+        assertThat(v.planningError("sqlsink_pg_twovec"))
                 .contains("needs exactly one ARRAY<FLOAT> column (the embedding), found a, b");
     }
 
@@ -162,10 +277,34 @@ class PgVectorTableITCase {
                         + " embedding vector(4), version bigint)");
         VectorTables v = new VectorTables();
         declare(v, "sqlsink_pg_existing", VectorTables.COLUMNS, ", 'dimension' = '3'");
-        assertThat(planningError(v, "sqlsink_pg_existing"))
+        assertThat(v.planningError("sqlsink_pg_existing"))
                 .contains(
                         "pgvector table public.sqlsink_pg_existing stores vectors of 4 dimensions"
                                 + " but 'dimension' is 3");
+    }
+
+    @Test
+    void anUnreachableServerFailsPlanningAsASetupProblemWithoutThePassword() throws Exception {
+        VectorTables v = new VectorTables();
+        v.sql(
+                "CREATE TABLE sqlsink_pg_down ("
+                        + VectorTables.COLUMNS
+                        + ") WITH ('connector' = 'pgvector', 'url' = 'postgresql://app@127.0.0.1:"
+                        + ClosedPort.find()
+                        + "/app', 'password' = 'hunter2', 'table-name' = 'public.t',"
+                        + " 'dimension' = '3')");
+        assertThatThrownBy(() -> v.t.explainSql("SELECT * FROM sqlsink_pg_down"))
+                .satisfies(
+                        e -> {
+                            assertThat(messages(e))
+                                    .contains("Cannot connect the pgvector table public.t")
+                                    .doesNotContain("hunter2");
+                            assertThat(e).hasRootCauseInstanceOf(java.net.ConnectException.class);
+                            assertThat(
+                                            ExceptionUtils.findThrowable(
+                                                    e, PgStreamSetupException.class))
+                                    .isPresent();
+                        });
     }
 
     @Test
@@ -179,23 +318,14 @@ class PgVectorTableITCase {
                         + PG.config().jdbcUrl()
                         + "')");
         declare(v, "sqlsink_pg_missing", VectorTables.COLUMNS, "");
-        assertThat(planningError(v, "sqlsink_pg_typo"))
+        assertThat(v.planningError("sqlsink_pg_typo"))
                 .contains("Unsupported options found for 'pgvector'")
                 .contains("sink.batchsize");
-        assertThat(planningError(v, "sqlsink_pg_notable"))
+        assertThat(v.planningError("sqlsink_pg_notable"))
                 .contains("Missing required options are:")
                 .contains("table-name");
-        assertThat(planningError(v, "sqlsink_pg_missing"))
+        assertThat(v.planningError("sqlsink_pg_missing"))
                 .contains(
                         "pgvector table public.sqlsink_pg_missing does not exist: set 'dimension'");
-    }
-
-    private static String planningError(VectorTables v, String table) {
-        try {
-            v.t.explainSql("SELECT * FROM " + table);
-        } catch (RuntimeException e) {
-            return messages(e);
-        }
-        throw new AssertionError("planning " + table + " did not fail");
     }
 }

@@ -21,6 +21,7 @@ final class VectorTables {
 
     final StreamExecutionEnvironment env;
     final StreamTableEnvironment t;
+    private int views;
 
     VectorTables() {
         env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -71,6 +72,14 @@ final class VectorTables {
 
     /** The {@code k} nearest rows of {@code vectorTable} to {@code query}: id, title, score. */
     List<Row> search(String vectorTable, int k, float... query) throws Exception {
+        return search(vectorTable, "", k, query);
+    }
+
+    /**
+     * The same with a runtime-config argument, e.g. {@code MAP['async', 'false']}; each call uses a
+     * view of its own.
+     */
+    List<Row> search(String vectorTable, String config, int k, float... query) throws Exception {
         Float[] boxed = new Float[query.length];
         for (int i = 0; i < query.length; i++) {
             boxed[i] = query[i];
@@ -82,16 +91,18 @@ final class VectorTables {
                                 Types.INT,
                                 Types.OBJECT_ARRAY(Types.FLOAT)),
                         Row.of(1, boxed));
-        t.createTemporaryView("queries_" + vectorTable, t.fromDataStream(queries));
+        String view = "queries_" + vectorTable + "_" + (++views);
+        t.createTemporaryView(view, t.fromDataStream(queries));
         List<Row> rows = new ArrayList<>();
         try (CloseableIterator<Row> it =
                 t.executeSql(
-                                "SELECT id, title, score FROM queries_"
-                                        + vectorTable
+                                "SELECT id, title, score FROM "
+                                        + view
                                         + " q, LATERAL TABLE(VECTOR_SEARCH(TABLE "
                                         + vectorTable
                                         + ", DESCRIPTOR(embedding), q.qv, "
                                         + k
+                                        + (config.isEmpty() ? "" : ", " + config)
                                         + "))")
                         .collect()) {
             it.forEachRemaining(rows::add);
@@ -106,5 +117,15 @@ final class VectorTables {
             sb.append(c.getMessage()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The planning error of {@code SELECT * FROM table}; fails when planning succeeds. */
+    String planningError(String table) {
+        try {
+            t.explainSql("SELECT * FROM " + table);
+        } catch (RuntimeException e) {
+            return messages(e);
+        }
+        throw new AssertionError("planning " + table + " did not fail");
     }
 }

@@ -31,6 +31,7 @@ import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
 import io.qdrant.client.grpc.Points.DeletePoints;
+import io.qdrant.client.grpc.Points.DenseVector;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.GetResponse;
 import io.qdrant.client.grpc.Points.PointStruct;
@@ -47,6 +48,8 @@ import io.qdrant.client.grpc.Points.UpdateResult;
 import io.qdrant.client.grpc.Points.UpdateStatus;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import io.qdrant.client.grpc.Points.Vector;
+import io.qdrant.client.grpc.Points.VectorOutput;
+import io.qdrant.client.grpc.Points.VectorsOutput;
 import io.qdrant.client.grpc.PointsGrpc;
 import io.qdrant.client.grpc.QdrantGrpc;
 import io.qdrant.client.grpc.QdrantOuterClass.HealthCheckReply;
@@ -507,14 +510,11 @@ public final class TestingQdrantServer implements AutoCloseable {
                     .forEach(
                             (id, p) ->
                                     scored.add(
-                                            ScoredPoint.newBuilder()
-                                                    .setId(PointId.newBuilder().setUuid(id))
-                                                    .setScore(
-                                                            (float)
-                                                                    VectorMath.cosine(
-                                                                            q, p.vector()))
-                                                    .putAllPayload(p.payload())
-                                                    .build()));
+                                            scoredPoint(
+                                                    id,
+                                                    p,
+                                                    (float) VectorMath.cosine(q, p.vector()),
+                                                    request.getWithVectors().getEnable())));
             scored.sort(Comparator.comparingDouble(ScoredPoint::getScore).reversed());
             out.onNext(
                     SearchResponse.newBuilder()
@@ -631,6 +631,26 @@ public final class TestingQdrantServer implements AutoCloseable {
     }
 
     @SuppressWarnings("deprecation")
+    /** A search result, with its vector as Qdrant 1.16 sends it (dense) when asked for. */
+    private static ScoredPoint scoredPoint(
+            String id, StoredPoint p, float score, boolean withVector) {
+        ScoredPoint.Builder b =
+                ScoredPoint.newBuilder()
+                        .setId(PointId.newBuilder().setUuid(id))
+                        .setScore(score)
+                        .putAllPayload(p.payload());
+        if (withVector) {
+            DenseVector.Builder dense = DenseVector.newBuilder();
+            for (float f : p.vector()) {
+                dense.addData(f);
+            }
+            b.setVectors(
+                    VectorsOutput.newBuilder()
+                            .setVector(VectorOutput.newBuilder().setDense(dense)));
+        }
+        return b.build();
+    }
+
     private static float[] vector(Vector v) {
         List<Float> data = v.hasDense() ? v.getDense().getDataList() : v.getDataList();
         float[] out = new float[data.size()];
