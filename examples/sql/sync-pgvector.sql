@@ -10,7 +10,9 @@
 --
 -- It runs until stopped (Ctrl-C); with --checkpoint-dir the same command resumes where it stopped.
 -- REPLICA IDENTITY FULL makes PostgreSQL send the old row of an update, so an unchanged (TOASTed)
--- title or content is never read as NULL. Search the result with examples/sql/search.sql.
+-- title or content is never read as NULL. The version column keeps a replayed older change from
+-- replacing a newer row; as it changes with every update, an update of any column re-embeds the
+-- row (docs/sql.md, "Unchanged texts"). Search the result with examples/sql/search.sql.
 
 CREATE TABLE documents (
   id      BIGINT,
@@ -57,7 +59,8 @@ WHERE op <> 'UPDATE_BEFORE';
 
 CREATE TEMPORARY VIEW document_embeddings AS
 SELECT id, op, title, content, embedding, version
-FROM ML_PREDICT(TABLE document_texts, MODEL minilm, DESCRIPTOR(content));
+FROM ML_PREDICT(TABLE document_texts, MODEL minilm, DESCRIPTOR(content),
+                MAP['max-concurrent-operations', '64']);      -- lets up to 64 texts share a call
 
 INSERT INTO documents_sql_vectors
 SELECT id, title, content, embedding, version

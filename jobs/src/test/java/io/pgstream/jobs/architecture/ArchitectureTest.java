@@ -29,6 +29,7 @@ class ArchitectureTest {
     private static final String DOCUMENT = "io.pgstream.jobs.document..";
     private static final String SINK = "io.pgstream.jobs.sink..";
     private static final String TABLE = "io.pgstream.jobs.table..";
+    private static final String MODEL = "io.pgstream.jobs.model..";
 
     private static JavaClasses production;
 
@@ -74,6 +75,8 @@ class ArchitectureTest {
                 .definedBy(TABLE)
                 .layer("Sink")
                 .definedBy(SINK)
+                .layer("SQL models")
+                .definedBy(MODEL)
                 .whereLayer("Command line")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Templates")
@@ -82,8 +85,10 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Command line")
                 .whereLayer("Demo")
                 .mayOnlyBeAccessedByLayers("Command line")
+                .whereLayer("SQL models")
+                .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Embedding")
-                .mayOnlyBeAccessedByLayers("Templates", "Command line")
+                .mayOnlyBeAccessedByLayers("Templates", "Command line", "SQL models")
                 .whereLayer("Document")
                 .mayOnlyBeAccessedByLayers("Embedding", "Templates", "Command line")
                 .whereLayer("Table")

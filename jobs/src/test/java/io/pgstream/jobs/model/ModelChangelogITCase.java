@@ -17,8 +17,9 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The changelog pipeline of {@code docs/sql.md} end to end: a {@code 'connector' = 'pgstream'}
@@ -33,25 +34,39 @@ class ModelChangelogITCase {
 
     private static final int DIMENSION = 4;
 
-    @Test
-    void insertsUpdatesAndDeletesReachAnUpsertSinkAndDeletesCallNoModel() throws Exception {
+    /**
+     * In {@code upsert} mode the planner's last-row-per-key step drops the update of an undeclared
+     * column; in {@code all} mode it reaches the model and re-embeds the same text.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"upsert", "all"})
+    void insertsUpdatesAndDeletesReachAnUpsertSinkAndDeletesCallNoModel(String mode)
+            throws Exception {
         int rows = 30;
+        String table = "cl_docs_" + mode;
+        String sinkName = "cl_vectors_" + mode;
         PG.execute(
-                "CREATE TABLE cl_docs (id int PRIMARY KEY, body text NOT NULL, views int)",
-                "ALTER TABLE cl_docs REPLICA IDENTITY FULL",
-                "INSERT INTO cl_docs SELECT g, 'text ' || g, 0 FROM generate_series(1, "
+                "CREATE TABLE " + table + " (id int PRIMARY KEY, body text NOT NULL, views int)",
+                "ALTER TABLE " + table + " REPLICA IDENTITY FULL",
+                "INSERT INTO "
+                        + table
+                        + " SELECT g, 'text ' || g, 0 FROM generate_series(1, "
                         + rows
                         + ") g");
         try (TestingOpenAiServer server = TestingOpenAiServer.start(DIMENSION)) {
             TableEnvironment env = ModelSql.tableEnv();
-            env.executeSql(ModelSql.docsTable(PG, "docs", "cl_docs", "cl_docs_slot"));
+            env.executeSql(
+                    ModelSql.docsTable(PG, "docs", table, table + "_slot")
+                            .replace("'upsert'", "'" + mode + "'"));
             env.executeSql(
                     ModelSql.openAiModel(
                             "embedder", server.baseUrl(), DIMENSION, "'max-linger' = '20 ms'"));
             env.executeSql(
                     "CREATE TABLE doc_vectors (id INT, body STRING, embedding ARRAY<FLOAT>,"
                             + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                            + " 'connector' = 'pgstream-testing-upsert', 'name' = 'cl_vectors')");
+                            + " 'connector' = 'pgstream-testing-upsert', 'name' = '"
+                            + sinkName
+                            + "')");
             for (String statement : ModelSql.changelogPipeline("docs", "embedder", "doc_vectors")) {
                 env.executeSql(statement);
             }
@@ -64,30 +79,35 @@ class ModelChangelogITCase {
                 for (int id = 1; id <= rows; id++) {
                     expected.put(id, "text " + id);
                 }
-                awaitSink(expected);
+                awaitSink(sinkName, expected);
                 assertThat(server.requests())
                         .as("rows that arrive together share a request")
                         .hasSizeLessThan(rows);
 
                 // An update that leaves the text as it is, then one transaction of each kind.
-                PG.execute("UPDATE cl_docs SET views = views + 1 WHERE id = 3");
+                PG.execute("UPDATE " + table + " SET views = views + 1 WHERE id = 3");
                 PG.execute(
-                        "BEGIN; UPDATE cl_docs SET body = 'changed 1' WHERE id = 1;"
-                                + " DELETE FROM cl_docs WHERE id = 2;"
-                                + " INSERT INTO cl_docs VALUES (31, 'text 31', 0); COMMIT");
+                        "BEGIN; UPDATE "
+                                + table
+                                + " SET body = 'changed 1' WHERE id = 1; DELETE FROM "
+                                + table
+                                + " WHERE id = 2; INSERT INTO "
+                                + table
+                                + " VALUES (31, 'text 31', 0); COMMIT");
                 expected.put(1, "changed 1");
                 expected.remove(2);
                 expected.put(31, "text 31");
-                awaitSink(expected);
+                awaitSink(sinkName, expected);
 
                 List<String> embedded = new ArrayList<>();
                 server.requests().forEach(r -> embedded.addAll(r.inputs()));
                 assertThat(embedded.subList(rows, embedded.size()))
-                        .as(
-                                "after the snapshot: the changed and the new text only; the delete and"
-                                        + " the update of another column call no model")
-                        .containsExactly("changed 1", "text 31");
-                assertThat(TestingUpsertSinkFactory.log("cl_vectors"))
+                        .as("after the snapshot: the delete calls no model")
+                        .containsExactlyElementsOf(
+                                mode.equals("upsert")
+                                        ? List.of("changed 1", "text 31")
+                                        : List.of("text 3", "changed 1", "text 31"));
+                assertThat(TestingUpsertSinkFactory.log(sinkName))
                         .filteredOn(r -> r.getKind() == RowKind.DELETE)
                         .extracting(r -> r.getField(0))
                         .containsExactly(2);
@@ -98,12 +118,12 @@ class ModelChangelogITCase {
     }
 
     /** Waits until the sink holds exactly {@code expected} (id → text), each with its vector. */
-    private static void awaitSink(Map<Integer, String> expected) {
+    private static void awaitSink(String sinkName, Map<Integer, String> expected) {
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
                             Map<Integer, String> texts = new TreeMap<>();
-                            for (Row r : TestingUpsertSinkFactory.table("cl_vectors").values()) {
+                            for (Row r : TestingUpsertSinkFactory.table(sinkName).values()) {
                                 String body = (String) r.getField(1);
                                 texts.put((Integer) r.getField(0), body);
                                 assertThat((Float[]) r.getField(2))

@@ -76,7 +76,7 @@ final class ModelSql {
                 "CREATE TEMPORARY VIEW doc_embedded AS SELECT id, op, body, embedding FROM"
                         + " ML_PREDICT(TABLE doc_texts, MODEL "
                         + model
-                        + ", DESCRIPTOR(body))");
+                        + ", DESCRIPTOR(body), MAP['max-concurrent-operations', '64'])");
     }
 
     static String changelogInsert(String sink) {
