@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 
@@ -62,6 +64,61 @@ final class PgVectorRowTable {
                 return rs.getInt(1);
             }
         }
+    }
+
+    /**
+     * Checks an existing table against the declaration: every declared column exists, and the
+     * declared key has a unique index (which {@code ON CONFLICT} needs).
+     *
+     * @throws SQLException naming the missing columns or the key, and the fix
+     */
+    void checkExisting(Connection c) throws SQLException {
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                                + " AND attnum > 0 AND NOT attisdropped")) {
+            ps.setString(1, config.qualifiedTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        List<String> missing = schema.names().stream().filter(n -> !columns.contains(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new SQLException(
+                    "PostgreSQL table "
+                            + config.displayName()
+                            + " has no column "
+                            + String.join(", ", missing)
+                            + ": declare only its columns (names as stored), or use another table");
+        }
+        Set<String> key = new HashSet<>();
+        for (int k : schema.key()) {
+            key.add(schema.names().get(k));
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT array_agg(a.attname::text) FROM pg_index i JOIN pg_attribute a"
+                                + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                                + " WHERE i.indrelid = to_regclass(?) AND i.indisunique"
+                                + " GROUP BY i.indexrelid")) {
+            ps.setString(1, config.qualifiedTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (Set.of((String[]) rs.getArray(1).getArray()).equals(key)) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new SQLException(
+                "PostgreSQL table "
+                        + config.displayName()
+                        + " has no primary key or unique index on ("
+                        + String.join(", ", key)
+                        + "), the declared PRIMARY KEY: declare the table's key, or add the index");
     }
 
     /** Creates the extension, table and (with {@code sink.hnsw}) its HNSW index when missing. */

@@ -68,6 +68,9 @@ public final class PgVectorTableFactory extends VectorTableFactory {
         Integer existing;
         try (Connection c = open(db, table)) {
             existing = rowTable.existingDimension(c);
+            if (existing != null) {
+                rowTable.checkExisting(c);
+            }
         } catch (SQLException e) {
             throw new ValidationException(e.getMessage());
         }

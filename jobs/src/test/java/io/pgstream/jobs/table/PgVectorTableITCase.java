@@ -308,6 +308,24 @@ class PgVectorTableITCase {
     }
 
     @Test
+    void anExistingTableMustHaveTheDeclaredColumnsAndAUniqueKey() throws Exception {
+        PG.execute(
+                "DROP TABLE IF EXISTS sqlsink_pg_fewer, sqlsink_pg_nounique",
+                "CREATE TABLE sqlsink_pg_fewer (id bigint PRIMARY KEY, embedding vector(3))",
+                "CREATE TABLE sqlsink_pg_nounique (id bigint, title text, embedding vector(3),"
+                        + " version bigint)");
+        VectorTables v = new VectorTables();
+        declare(v, "sqlsink_pg_fewer", VectorTables.COLUMNS, "");
+        declare(v, "sqlsink_pg_nounique", VectorTables.COLUMNS, "");
+        assertThat(v.planningError("sqlsink_pg_fewer"))
+                .contains("PostgreSQL table public.sqlsink_pg_fewer has no column title, version");
+        assertThat(v.planningError("sqlsink_pg_nounique"))
+                .contains(
+                        "PostgreSQL table public.sqlsink_pg_nounique has no primary key or unique"
+                                + " index on (id)");
+    }
+
+    @Test
     void unknownAndMissingOptionsFailPlanningNamingTheKey() {
         VectorTables v = new VectorTables();
         declare(v, "sqlsink_pg_typo", VectorTables.COLUMNS, ", 'sink.batchsize' = '10'");
