@@ -17,6 +17,11 @@ enum MetadataColumn {
     OP_TS("op_ts", DataTypes.TIMESTAMP_LTZ(3)),
     /** The change's own WAL position, {@code X/Y} (a snapshot row's: where it was read). */
     LSN("lsn", DataTypes.STRING()),
+    /**
+     * The same position as a number, ordered as the WAL is: what a vector table's BIGINT {@code
+     * version-column} takes, so an older change never replaces a newer one.
+     */
+    LSN_NUMBER("lsn_number", DataTypes.BIGINT()),
     SCHEMA_NAME("schema_name", DataTypes.STRING().notNull()),
     TABLE_NAME("table_name", DataTypes.STRING().notNull()),
     /** Transaction id. */
@@ -58,6 +63,8 @@ enum MetadataColumn {
                         : TimestampData.fromEpochMillis(e.commitTime().toEpochMilli());
             case LSN:
                 return e.lsn().isValid() ? StringData.fromString(e.lsn().toString()) : null;
+            case LSN_NUMBER:
+                return e.lsn().isValid() ? e.lsn().value() : null;
             case SCHEMA_NAME:
                 return StringData.fromString(e.schema());
             case TABLE_NAME:

@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code read} (snapshot) and {@code insert}: {@code +I}.
- *   <li>{@code update}, mode {@code all}: {@code -U} with the old row, {@code +U} with the new one.
- *       Mode {@code upsert}: {@code +U}; when the update changed the key, a {@code -D} of the old
- *       key first.
+ *   <li>{@code update}, mode {@code all}: {@code -U} with the old row, {@code +U} with the new one;
+ *       when the update changed the declared key, {@code -D} of the old row and {@code +I} of the
+ *       new one, since an upsert sink drops {@code -U} and would keep the old key's row. Mode
+ *       {@code upsert}: {@code +U}; when the update changed the key, a {@code -D} of the old key
+ *       first.
  *   <li>{@code delete}: {@code -D}; in mode {@code upsert} without REPLICA IDENTITY FULL only the
  *       key columns are set (the changelog mode declares key-only deletes).
  *   <li>{@code truncate}: skipped with a warning. A changelog of rows cannot express it without the
@@ -104,6 +106,11 @@ final class RowDataDeserializationSchema implements ChangeEventDeserializationSc
                                         + " needs: run ALTER TABLE "
                                         + table.quoted()
                                         + " REPLICA IDENTITY FULL");
+                    }
+                    if (keyChanged(e.oldRow(), e.row())) {
+                        out.collect(row(RowKind.DELETE, e.oldRow(), null, e));
+                        out.collect(row(RowKind.INSERT, e.row(), e.oldRow(), e));
+                        break;
                     }
                     out.collect(row(RowKind.UPDATE_BEFORE, e.oldRow(), null, e));
                 } else if (e.oldRow() != null && keyChanged(e.oldRow(), e.row())) {

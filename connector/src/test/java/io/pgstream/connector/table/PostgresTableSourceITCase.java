@@ -252,13 +252,15 @@ class PostgresTableSourceITCase {
                         + " sch STRING METADATA FROM 'schema_name' VIRTUAL,"
                         + " tbl STRING METADATA FROM 'table_name' VIRTUAL,"
                         + " xid BIGINT METADATA FROM 'xid' VIRTUAL,"
-                        + " kind STRING METADATA FROM 'row_kind' VIRTUAL)"
+                        + " kind STRING METADATA FROM 'row_kind' VIRTUAL,"
+                        + " lsn_n BIGINT METADATA FROM 'lsn_number' VIRTUAL)"
                         + with("meta", "tsrc_meta"));
         Instant before = Instant.now().minusSeconds(1);
         long xid;
         try (Materialized result =
                 new Materialized(
-                        t.executeSql("SELECT id, v, op_ts, lsn, sch, tbl, xid, kind FROM meta"))) {
+                        t.executeSql(
+                                "SELECT id, v, op_ts, lsn, sch, tbl, xid, kind, lsn_n FROM meta"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> result.log.size() == 1);
             try (Connection c = PG.connect()) {
                 c.setAutoCommit(false);
@@ -292,6 +294,10 @@ class PostgresTableSourceITCase {
                 assertThat(r.getField(4)).isEqualTo("public");
                 assertThat(r.getField(5)).isEqualTo("meta");
                 assertThat(r.getKind().shortString()).isEqualTo(r.getField(7));
+                assertThat(r.getField(8))
+                        .isEqualTo(
+                                io.pgstream.connector.event.Lsn.parse((String) r.getField(3))
+                                        .value());
             }
             for (Row r : log.subList(1, 5)) {
                 assertThat((Instant) r.getField(2)).isBetween(before, after);

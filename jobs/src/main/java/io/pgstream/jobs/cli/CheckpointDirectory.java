@@ -7,30 +7,45 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * Makes {@code checkpoint.dir} exist and proves it writable before {@code sync} starts, so a bad
- * folder is one line saying what failed and which key to change, rather than a bare path from
- * {@link Files#createDirectories} or a job whose every checkpoint fails.
+ * Makes a checkpoint folder ({@code checkpoint.dir} of {@code sync}, {@code --checkpoint-dir} of
+ * {@code sql}) exist and proves it writable before a job starts, so a bad folder is one line saying
+ * what failed and which setting to change, rather than a bare path from {@link
+ * Files#createDirectories} or a job whose every checkpoint fails.
  */
 final class CheckpointDirectory {
 
-    private static final String FIX =
-            "; set checkpoint.dir in the job file to a folder pgstream can write";
-
     private CheckpointDirectory() {}
+
+    /** {@link #prepare(String, String, String)} for the job file's {@code checkpoint.dir}. */
+    static Path prepare(String configured) {
+        return prepare(configured, "checkpoint.dir", "set checkpoint.dir in the job file");
+    }
 
     /**
      * Creates the folder (and its parents) when missing and writes and deletes a probe file in it.
      *
+     * @param setting the key or option the folder came from, first in every message
+     * @param fix how to give another folder, such as {@code pass --checkpoint-dir}
      * @return the folder as an absolute path
-     * @throws JobConfigException naming the folder, what failed and the key to change
+     * @throws JobConfigException naming the folder, what failed and the setting to change
      */
-    static Path prepare(String configured) {
+    static Path prepare(String configured, String setting, String fix) {
+        Function<String, JobConfigException> problem =
+                what ->
+                        new JobConfigException(
+                                setting
+                                        + ": "
+                                        + what
+                                        + "; "
+                                        + fix
+                                        + " to a folder pgstream can write");
         Path dir = Path.of(configured).toAbsolutePath();
         Path existing = nearestExisting(dir);
         if (existing != null && !Files.isDirectory(existing)) {
-            throw problem(
+            throw problem.apply(
                     existing.equals(dir)
                             ? dir + " exists and is not a directory"
                             : "cannot create "
@@ -42,12 +57,12 @@ final class CheckpointDirectory {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw problem("cannot create " + dir + ": " + reason(e));
+            throw problem.apply("cannot create " + dir + ": " + reason(e));
         }
         try {
             Files.delete(Files.createTempFile(dir, ".pgstream-write-check", ""));
         } catch (IOException e) {
-            throw problem(dir + " is not writable: " + reason(e));
+            throw problem.apply(dir + " is not writable: " + reason(e));
         }
         return dir;
     }
@@ -71,9 +86,5 @@ final class CheckpointDirectory {
                     + (f.getFile() == null ? "" : " (" + f.getFile() + ")");
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static JobConfigException problem(String what) {
-        return new JobConfigException("checkpoint.dir: " + what + FIX);
     }
 }

@@ -43,12 +43,18 @@ final class ConnectionOptions {
      * without a password is harmless and stays readable).
      */
     List<String> secrets() {
+        return secretsOf(dsn);
+    }
+
+    /** {@link #secrets()} of any DSN, or of a text that may be one. */
+    static List<String> secretsOf(String dsn) {
         List<String> secrets = new ArrayList<>();
         if (dsn == null || dsn.isBlank()) {
             return secrets;
         }
         try {
-            String password = config().jdbcProperties().getProperty("password");
+            String password =
+                    PgConnectionConfig.parse(dsn).jdbcProperties().getProperty("password");
             if (password != null && !password.isEmpty()) {
                 secrets.add(dsn.strip());
                 secrets.add(password);

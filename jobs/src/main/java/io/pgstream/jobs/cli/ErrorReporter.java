@@ -121,10 +121,16 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return result;
     }
 
-    /** Secrets of the command that ran (or failed to parse), whichever of them has a DSN. */
+    /**
+     * Secrets of the command that ran (or failed to parse): whichever of them has a DSN, and the
+     * values a SQL script's {@code ${NAME}} expanded to.
+     */
     private static List<String> secrets(CommandLine cmd) {
         List<String> secrets = new ArrayList<>();
         for (CommandLine c = cmd; c != null; c = c.getParent()) {
+            if (c.getCommand() instanceof SqlCommand sql) {
+                secrets.addAll(sql.secrets());
+            }
             for (Object mixin : c.getMixins().values()) {
                 if (mixin instanceof ConnectionOptions) {
                     secrets.addAll(((ConnectionOptions) mixin).secrets());

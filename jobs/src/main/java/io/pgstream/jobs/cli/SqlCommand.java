@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -28,7 +30,12 @@ import picocli.CommandLine.Spec;
  * <p>Statements run in order. A query prints its changelog on stdout, one row per line as Flink
  * writes it ({@code +I[a, 1]}, {@code -U[...]}, {@code +U[...]}, {@code -D[...]}); an {@code
  * INSERT} waits for its job (forever, for an unbounded source). Logs go to stderr. Checkpoints run
- * every second, so {@code pgstream} slots are acknowledged as in any job.
+ * every second, so {@code pgstream} slots are acknowledged as in any job; with {@code
+ * --checkpoint-dir} they are kept, and a rerun resumes ({@link SqlCheckpoints}).
+ *
+ * <p>{@code ${NAME}} is expanded from the environment, as in job files, so secrets stay out of the
+ * script. Every expanded value is a secret to {@link ErrorReporter}: messages quote statements and
+ * table options.
  */
 @Command(
         name = "sql",
@@ -62,6 +69,30 @@ final class SqlCommand implements Callable<Integer> {
             description = "Default parallelism of the jobs; default: ${DEFAULT-VALUE}")
     int parallelism;
 
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "<dir>",
+            description = {
+                "Keep each INSERT's checkpoints in a sub-folder of this one; a rerun of the",
+                "script resumes each INSERT from its newest completed checkpoint"
+            })
+    Path checkpointDir;
+
+    /** The values {@code ${NAME}} expanded to, once the script is read. */
+    private final List<String> secrets = new ArrayList<>();
+
+    /** Text never to print: the expanded values (three characters and longer) and DSN passwords. */
+    List<String> secrets() {
+        List<String> out = new ArrayList<>();
+        for (String value : secrets) {
+            if (value.strip().length() >= 3) {
+                out.addAll(ConnectionOptions.secretsOf(value));
+                out.add(value.strip());
+            }
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(file)) {
@@ -70,8 +101,28 @@ final class SqlCommand implements Callable<Integer> {
         if (maxRows != null && maxRows <= 0) {
             throw new ParameterException(spec.commandLine(), "--max-rows must be positive");
         }
-        List<String> statements =
+        List<SqlScript.Statement> statements =
                 SqlScript.statements(Files.readString(file, StandardCharsets.UTF_8));
+        List<String> expanded = new ArrayList<>();
+        Function<String, String> env =
+                name -> {
+                    String value = System.getenv(name);
+                    if (value != null) {
+                        secrets.add(value);
+                    }
+                    return value;
+                };
+        for (SqlScript.Statement statement : statements) {
+            expanded.add(statement.expanded(env, file.toString()));
+        }
+        SqlCheckpoints checkpoints =
+                checkpointDir == null
+                        ? null
+                        : new SqlCheckpoints(
+                                CheckpointDirectory.prepare(
+                                        checkpointDir.toString(),
+                                        "--checkpoint-dir",
+                                        "pass --checkpoint-dir"));
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         conf.setString("execution.checkpointing.interval", "1 s");
@@ -83,9 +134,13 @@ final class SqlCommand implements Callable<Integer> {
                                 .withConfiguration(conf)
                                 .build());
         PrintWriter out = spec.commandLine().getOut();
-        for (String statement : statements) {
-            TableResult result = tables.executeSql(statement);
-            if (isQuery(statement)) {
+        for (int i = 0; i < statements.size(); i++) {
+            if (checkpoints != null) {
+                checkpoints.configure(
+                        tables.getConfig(), statements.get(i), spec.commandLine().getErr());
+            }
+            TableResult result = tables.executeSql(expanded.get(i));
+            if (isQuery(expanded.get(i))) {
                 print(result, out);
             } else if (result.getJobClient().isPresent()) {
                 result.await();

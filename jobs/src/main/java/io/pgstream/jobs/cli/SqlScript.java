@@ -1,24 +1,57 @@
 package io.pgstream.jobs.cli;
 
+import io.pgstream.jobs.templates.EnvironmentExpansion;
+import io.pgstream.jobs.templates.EnvironmentExpansion.UnsetVariableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Splits a SQL script into statements at semicolons that are outside quotes ({@code '...'}, {@code
- * "..."}, {@code `...`}) and comments ({@code -- ...}, {@code /* ... *&#47;}). Comments are kept
- * inside statements (Flink's parser accepts them); empty statements are dropped.
+ * "..."}, {@code `...`}) and comments ({@code -- ...}, {@code /* ... *&#47;}). Comments are dropped
+ * (a block comment keeps its line breaks, so line numbers stay true); empty statements are dropped.
+ * Each statement keeps the line it starts on, so an error can point into the file.
  */
 final class SqlScript {
 
+    /**
+     * One statement as written, comments removed and {@code ${NAME}} not yet expanded: this text is
+     * safe to show, the expanded one may hold a secret.
+     */
+    record Statement(String text, int line) {
+
+        /**
+         * The statement with {@code ${NAME}} expanded from {@code env}.
+         *
+         * @throws IllegalArgumentException {@code <origin>:<line>: ${NAME} is not set}
+         */
+        String expanded(Function<String, String> env, String origin) {
+            try {
+                return EnvironmentExpansion.expand(text, env);
+            } catch (UnsetVariableException e) {
+                int at = line + newlines(text, 0, e.offset());
+                throw new IllegalArgumentException(origin + ":" + at + ": " + e.getMessage());
+            }
+        }
+
+        /** The text with runs of white space made one space: the same statement, reformatted. */
+        String normalized() {
+            return text.replaceAll("\\s+", " ");
+        }
+    }
+
     private SqlScript() {}
 
-    static List<String> statements(String script) {
-        List<String> out = new ArrayList<>();
+    static List<Statement> statements(String script) {
+        List<Statement> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        int line = 1; // of the next character
+        int currentLine = 1; // where the text in current begins
         int i = 0;
         int n = script.length();
         while (i < n) {
             char c = script.charAt(i);
+            int next;
             if (c == '\'' || c == '"' || c == '`') {
                 int end = i + 1;
                 while (end < n) {
@@ -31,32 +64,45 @@ final class SqlScript {
                     }
                     end++;
                 }
-                current.append(script, i, Math.min(end + 1, n));
-                i = end + 1;
+                next = Math.min(end + 1, n);
+                current.append(script, i, next);
             } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
                 int end = script.indexOf('\n', i);
-                end = end < 0 ? n : end;
-                i = end;
+                next = end < 0 ? n : end;
             } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
                 int end = script.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-                current.append(' ');
+                next = end < 0 ? n : end + 2;
+                current.append(' ').append("\n".repeat(newlines(script, i, next)));
             } else if (c == ';') {
-                add(out, current);
-                i++;
+                add(out, current, currentLine);
+                next = i + 1;
+                currentLine = line;
             } else {
                 current.append(c);
-                i++;
+                next = i + 1;
             }
+            line += newlines(script, i, next);
+            i = next;
         }
-        add(out, current);
+        add(out, current, currentLine);
         return out;
     }
 
-    private static void add(List<String> out, StringBuilder sb) {
-        String s = sb.toString().strip();
+    private static int newlines(String s, int from, int to) {
+        int count = 0;
+        for (int k = from; k < to; k++) {
+            if (s.charAt(k) == '\n') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static void add(List<Statement> out, StringBuilder sb, int firstLine) {
+        String raw = sb.toString();
+        String s = raw.strip();
         if (!s.isEmpty()) {
-            out.add(s);
+            out.add(new Statement(s, firstLine + newlines(raw, 0, raw.indexOf(s))));
         }
         sb.setLength(0);
     }

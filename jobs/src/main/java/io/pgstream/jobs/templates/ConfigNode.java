@@ -315,28 +315,12 @@ final class ConfigNode {
     }
 
     private String expand(String name, String value) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < value.length()) {
-            int start = value.indexOf("${", i);
-            if (start < 0) {
-                out.append(value, i, value.length());
-                break;
-            }
-            int end = value.indexOf('}', start);
-            if (end < 0) {
-                out.append(value, i, value.length());
-                break;
-            }
-            String var = value.substring(start + 2, end);
-            String resolved = env.apply(var);
-            if (resolved == null) {
-                throw error(
-                        name, "refers to environment variable ${" + var + "}, which is not set");
-            }
-            out.append(value, i, start).append(resolved);
-            i = end + 1;
+        try {
+            return EnvironmentExpansion.expand(value, env);
+        } catch (EnvironmentExpansion.UnsetVariableException e) {
+            throw error(
+                    name,
+                    "refers to environment variable ${" + e.variable() + "}, which is not set");
         }
-        return out.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.pgstream.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgstream.connector.testutils.PostgresExtension;
 import java.nio.file.Files;
@@ -64,5 +65,50 @@ class SqlCommandITCase {
         assertThat(r.err())
                 .contains("pgstream: error: ")
                 .contains("numeric(10,2) cannot be read as Flink type INT");
+    }
+
+    @Test
+    void anUnsetVariableIsOneLineNamingFileAndLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("env.sql");
+        Files.writeString(
+                script,
+                "-- needs the environment\n"
+                        + "CREATE TABLE t (id INT) WITH (\n"
+                        + "  'connector' = 'pgstream', 'url' = '${PGSTREAM_SQL_TEST_UNSET}');\n"
+                        + "SELECT * FROM t;\n");
+        CliRun r = CliRun.of("sql", "-f", script.toString());
+        assertThat(r.exitCode()).isEqualTo(ErrorReporter.OTHER_ERROR);
+        assertThat(r.err().strip())
+                .isEqualTo(
+                        "pgstream: error: " + script + ":3: ${PGSTREAM_SQL_TEST_UNSET} is not set");
+    }
+
+    @Test
+    void anExpandedValueIsMaskedInErrors(@TempDir Path dir) throws Exception {
+        // HOME is set wherever tests run; a planning error quotes the identifier it expanded to.
+        String home = System.getenv("HOME");
+        assumeTrue(home != null && home.strip().length() >= 3);
+        Path script = dir.resolve("masked.sql");
+        Files.writeString(script, "SELECT * FROM `${HOME}`;\n");
+        CliRun r = CliRun.of("sql", "-f", script.toString());
+        assertThat(r.exitCode()).isEqualTo(ErrorReporter.OTHER_ERROR);
+        assertThat(r.err()).startsWith("pgstream: error: ").contains("***").doesNotContain(home);
+    }
+
+    @Test
+    void anUnwritableCheckpointDirIsOneLineNamingTheOption(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "");
+        Path script = Files.writeString(dir.resolve("q.sql"), "SELECT 1;\n");
+        CliRun r =
+                CliRun.of(
+                        "sql",
+                        "-f",
+                        script.toString(),
+                        "--checkpoint-dir",
+                        file.resolve("sub").toString());
+        assertThat(r.exitCode()).isEqualTo(ErrorReporter.OTHER_ERROR);
+        assertThat(r.err().strip())
+                .startsWith("pgstream: error: --checkpoint-dir: cannot create ")
+                .endsWith("; pass --checkpoint-dir to a folder pgstream can write");
     }
 }

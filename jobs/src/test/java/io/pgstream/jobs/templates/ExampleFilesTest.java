@@ -80,6 +80,18 @@ class ExampleFilesTest {
     }
 
     @SuppressWarnings("unchecked")
+    @Test
+    void eachSqlExampleSaysHowToRunItAndTakesItsSecretsFromTheEnvironment() {
+        for (String name : List.of("sync-pgvector.sql", "search.sql")) {
+            String text = read("examples/sql/" + name);
+            String header = text.substring(0, text.indexOf("\nCREATE"));
+            assertThat(header.lines()).allMatch(l -> l.isEmpty() || l.startsWith("--"));
+            assertThat(header).contains("bin/pgstream sql -f examples/sql/" + name);
+            assertThat(text).contains("'url'").doesNotContain("postgresql://");
+            assertThat(text).contains("'${PGSTREAM_DSN}'");
+        }
+    }
+
     private static Map<String, Object> load(String path) {
         return (Map<String, Object>)
                 new Load(LoadSettings.builder().build()).loadFromString(read(path));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code pgstream} as users run it, in a JVM of its own: on this test's class path and with the
@@ -36,11 +37,23 @@ public final class CliProcess {
      */
     public static Process start(Path dir, Path out, Path err, String maxHeap, String... args)
             throws IOException {
-        return new ProcessBuilder(command(maxHeap, args))
-                .directory(dir.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
+        return start(dir, out, err, Map.of(), maxHeap, args);
+    }
+
+    /**
+     * {@link #start(Path, Path, Path, String, String...)} with {@code env} added to this JVM's
+     * environment, as a user's {@code export NAME=...} does.
+     */
+    public static Process start(
+            Path dir, Path out, Path err, Map<String, String> env, String maxHeap, String... args)
+            throws IOException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command(maxHeap, args))
+                        .directory(dir.toFile())
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                        .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /**
