@@ -193,9 +193,17 @@ class PostgresDynamicTableFactoryTest {
     void metadataAndProjectionShapeTheProducedRow() {
         PostgresDynamicTableSource source = create(options());
         assertThat(source.listReadableMetadata())
-                .containsOnlyKeys("op_ts", "lsn", "schema_name", "table_name", "xid", "row_kind");
+                .containsOnlyKeys(
+                        "op_ts",
+                        "lsn",
+                        "lsn_number",
+                        "schema_name",
+                        "table_name",
+                        "xid",
+                        "row_kind");
         assertThat(source.listReadableMetadata().get("op_ts"))
                 .isEqualTo(DataTypes.TIMESTAMP_LTZ(3));
+        assertThat(source.listReadableMetadata().get("lsn_number")).isEqualTo(DataTypes.BIGINT());
         DynamicTableSource copy = source.copy();
         assertThat(copy).isEqualTo(source);
         source.applyProjection(
