@@ -5,6 +5,7 @@ import io.pgstream.connector.source.split.SplitKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +75,13 @@ public final class PostgresSourceEnumerator
 
     /** Chunk requests not served yet, one entry per request (a reader keeps two in flight). */
     private final Deque<Integer> waitingForChunk = new ArrayDeque<>();
+
+    /**
+     * Readers already told that no more splits come (bounded jobs). Told once per attempt: a reader
+     * that was told may finish, and an event to a finished task is "lost", which Flink answers with
+     * a failover. A restarted reader registers again and is told again.
+     */
+    private final Set<Integer> toldNoMoreSplits = new HashSet<>();
 
     public PostgresSourceEnumerator(
             SplitEnumeratorContext<PostgresSplit> context,
@@ -268,6 +276,7 @@ public final class PostgresSourceEnumerator
 
     @Override
     public void addReader(int subtaskId) {
+        toldNoMoreSplits.remove(subtaskId);
         if (released) {
             // A reader (re)started after the release: its restored stream splits may go.
             context.sendEventToSourceReader(subtaskId, new StreamReleasedEvent());
@@ -306,7 +315,7 @@ public final class PostgresSourceEnumerator
             for (PostgresSplit split : pending) {
                 waiting |= split.isSnapshot() || ownerOf(split, i++, parallelism) == reader;
             }
-            if (!waiting) {
+            if (!waiting && toldNoMoreSplits.add(reader)) {
                 context.signalNoMoreSplits(reader);
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgstream.connector.source.StartingPosition;
 import io.pgstream.connector.source.StoppingPosition;
 import io.pgstream.connector.source.split.PostgresSplit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.connector.source.ReaderInfo;
@@ -58,6 +59,40 @@ class PostgresSourceEnumeratorTest {
             assertThat(context.hasNoMoreSplits(1))
                     .as("the reader left without a split is told only when the job is bounded")
                     .isEqualTo(bounded);
+        }
+    }
+
+    /**
+     * A told reader may finish at once; telling it again (when another reader's splits come back,
+     * say) reaches a FINISHED task, which Flink answers with a failover of the bounded job.
+     */
+    @org.junit.jupiter.api.Test
+    void aReaderIsToldOncePerAttempt() throws Throwable {
+        List<Integer> told = new ArrayList<>();
+        try (MockSplitEnumeratorContext<PostgresSplit> context =
+                new MockSplitEnumeratorContext<>(2) {
+                    @Override
+                    public void signalNoMoreSplits(int subtask) {
+                        told.add(subtask);
+                        super.signalNoMoreSplits(subtask);
+                    }
+                }) {
+            PostgresSourceEnumerator enumerator =
+                    new PostgresSourceEnumerator(
+                            context, ONE_STREAM, true, PostgresEnumeratorState.initial());
+            enumerator.start();
+            for (int reader = 0; reader < 2; reader++) {
+                context.registerReader(new ReaderInfo(reader, "localhost"));
+                enumerator.addReader(reader);
+            }
+            context.runNextOneTimeCallable();
+            assertThat(told).as("both have all they will get").containsExactlyInAnyOrder(0, 1);
+
+            enumerator.addSplitsBack(List.of(), 0); // assignment runs again
+            assertThat(told).as("neither is told twice").hasSize(2);
+
+            enumerator.addReader(1); // reader 1 restarted: a new attempt is told again
+            assertThat(told).hasSize(3).endsWith(1);
         }
     }
 }
