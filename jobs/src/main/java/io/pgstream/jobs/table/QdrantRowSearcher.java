@@ -3,11 +3,8 @@ package io.pgstream.jobs.table;
 import io.pgstream.jobs.sink.qdrant.QdrantConnection;
 import io.pgstream.jobs.sink.qdrant.QdrantPayloads;
 import io.pgstream.jobs.sink.qdrant.QdrantSinkConfig;
-import io.qdrant.client.WithPayloadSelectorFactory;
-import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.ScoredPoint;
-import io.qdrant.client.grpc.Points.SearchPoints;
 import io.qdrant.client.grpc.Points.VectorOutput;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,30 +31,7 @@ final class QdrantRowSearcher implements VectorStore.RowSearcher {
 
     @Override
     public List<RowData> search(float[] query, int k) throws IOException {
-        QdrantSinkConfig config = connection.config();
-        if (query.length != config.dimensions()) {
-            throw new IllegalArgumentException(
-                    "VECTOR_SEARCH: the query vector has "
-                            + query.length
-                            + " dimensions but collection "
-                            + config.collection()
-                            + " stores "
-                            + config.dimensions()
-                            + ": embed the query with the model that built the index");
-        }
-        SearchPoints.Builder request =
-                SearchPoints.newBuilder()
-                        .setCollectionName(config.collection())
-                        .setLimit(k)
-                        .setWithPayload(WithPayloadSelectorFactory.enable(true))
-                        .setWithVectors(WithVectorsSelectorFactory.enable(true));
-        for (float f : query) {
-            request.addVector(f);
-        }
-        List<ScoredPoint> points =
-                connection.await(
-                        connection.client().searchAsync(request.build(), config.timeout()),
-                        "searching");
+        List<ScoredPoint> points = connection.nearest(query, k, true);
         List<RowData> rows = new ArrayList<>();
         for (ScoredPoint p : points) {
             rows.add(row(p));

@@ -6,6 +6,7 @@ import io.pgstream.jobs.endpoint.NetworkFailure;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
@@ -14,6 +15,8 @@ import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScoredPoint;
+import io.qdrant.client.grpc.Points.SearchPoints;
 import io.qdrant.client.grpc.Points.WithVectorsSelector;
 import java.io.IOException;
 import java.time.Duration;
@@ -150,6 +153,36 @@ public final class QdrantConnection implements AutoCloseable {
                                 .build(),
                         config.timeout()),
                 what);
+    }
+
+    /**
+     * The {@code k} points nearest to {@code query}, best first, with their payload and, when
+     * asked, their vectors: what {@code pgstream search} and {@code VECTOR_SEARCH} both read.
+     *
+     * @throws IllegalArgumentException when the query has another length than the collection's
+     *     vectors (a query embedded with another model)
+     */
+    public List<ScoredPoint> nearest(float[] query, int k, boolean withVectors) throws IOException {
+        if (query.length != config.dimensions()) {
+            throw new IllegalArgumentException(
+                    "The query vector has "
+                            + query.length
+                            + " dimensions but collection "
+                            + config.collection()
+                            + " stores "
+                            + config.dimensions()
+                            + ": embed the query with the model that built the index");
+        }
+        SearchPoints.Builder request =
+                SearchPoints.newBuilder()
+                        .setCollectionName(config.collection())
+                        .setLimit(k)
+                        .setWithPayload(WithPayloadSelectorFactory.enable(true))
+                        .setWithVectors(WithVectorsSelectorFactory.enable(withVectors));
+        for (float f : query) {
+            request.addVector(f);
+        }
+        return await(client().searchAsync(request.build(), config.timeout()), "searching");
     }
 
     /**

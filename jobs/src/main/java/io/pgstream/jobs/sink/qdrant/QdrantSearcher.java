@@ -2,10 +2,8 @@ package io.pgstream.jobs.sink.qdrant;
 
 import io.pgstream.jobs.sink.SearchHit;
 import io.pgstream.jobs.sink.VectorSearcher;
-import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.ScoredPoint;
-import io.qdrant.client.grpc.Points.SearchPoints;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,29 +28,7 @@ public final class QdrantSearcher implements VectorSearcher {
 
     @Override
     public List<SearchHit> search(float[] query, int k) throws IOException {
-        QdrantSinkConfig config = connection.config();
-        if (query.length != config.dimensions()) {
-            throw new IllegalArgumentException(
-                    "The query vector has "
-                            + query.length
-                            + " dimensions but collection "
-                            + config.collection()
-                            + " stores "
-                            + config.dimensions()
-                            + ": embed the query with the model that built the index");
-        }
-        SearchPoints.Builder request =
-                SearchPoints.newBuilder()
-                        .setCollectionName(config.collection())
-                        .setLimit(k)
-                        .setWithPayload(WithPayloadSelectorFactory.enable(true));
-        for (float f : query) {
-            request.addVector(f);
-        }
-        List<ScoredPoint> points =
-                connection.await(
-                        connection.client().searchAsync(request.build(), config.timeout()),
-                        "searching");
+        List<ScoredPoint> points = connection.nearest(query, k, false);
         List<SearchHit> hits = new ArrayList<>();
         for (ScoredPoint p : points) {
             Map<String, Value> payload = p.getPayloadMap();
