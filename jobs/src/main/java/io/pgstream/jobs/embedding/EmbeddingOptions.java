@@ -160,7 +160,8 @@ public final class EmbeddingOptions {
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "Characters consecutive pieces share; default: max-chars / 8.");
+                            "At most this many characters (whole words) of a piece's end start the next"
+                                    + " piece; default: max-chars / 8.");
 
     public static final ConfigOption<Integer> RATE_LIMIT_REQUESTS_PER_MINUTE =
             ConfigOptions.key("embedding.rate-limit.requests-per-minute")
