@@ -9,6 +9,7 @@ import io.pgstream.bench.freshness.LatencyLog;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,26 +29,39 @@ final class DebeziumReader implements ChangeReader {
     private final String table;
     private final LatencyLog log = new LatencyLog();
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final Integer pollMillis;
     private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
 
-    DebeziumReader(PgConnectionConfig db, String slot, String publication, String table) {
+    /** {@code pollMillis}: {@code poll.interval.ms}, or null for Debezium's default (500 ms). */
+    DebeziumReader(
+            PgConnectionConfig db,
+            String slot,
+            String publication,
+            String table,
+            Integer pollMillis) {
         this.db = db;
         this.slot = slot;
         this.publication = publication;
         this.table = table;
+        this.pollMillis = pollMillis;
     }
 
     @Override
     public String name() {
-        return "Debezium 3.3 embedded, handler";
+        return "Debezium 3.3 embedded, handler"
+                + (pollMillis == null ? "" : ", poll.interval.ms=" + pollMillis);
     }
 
     @Override
     public void start(Probe probe) throws Exception {
         String topic = "." + table;
+        Properties properties = DebeziumProperties.streaming(db, slot, publication, table);
+        if (pollMillis != null) {
+            properties.setProperty("poll.interval.ms", pollMillis.toString());
+        }
         engine =
                 DebeziumEngine.create(Connect.class)
-                        .using(DebeziumProperties.streaming(db, slot, publication, table))
+                        .using(properties)
                         .notifying(
                                 (ChangeEvent<SourceRecord, SourceRecord> event) -> {
                                     SourceRecord r = event.value();

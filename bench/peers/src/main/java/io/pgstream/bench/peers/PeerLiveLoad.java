@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * so the two JVM readers never share the two cores. Each insert is stamped when the reader has it
  * in hand against its commit time: commit → emitted, p50/p99/max, and whether all were read.
  *
- * <p>Usage: {@code bench/run source-peers --live RATE [--seconds N] [--rows-per-tx N]}.
+ * <p>Usage: {@code bench/run source-peers --live RATE [--seconds N] [--rows-per-tx N] [--readers
+ * pgstream,debezium]}; a reader {@code debezium-pollN} is Debezium with {@code poll.interval.ms=N}.
  */
 final class PeerLiveLoad {
 
@@ -76,7 +77,8 @@ final class PeerLiveLoad {
             int rowsPerTx,
             int seconds)
             throws Exception {
-        String id = "bench_live_" + which + "_" + Long.toHexString(System.nanoTime());
+        String id =
+                "bench_live_" + which.replace('-', '_') + "_" + Long.toHexString(System.nanoTime());
         String table = "public." + id;
         try (Connection c = db.connect();
                 Statement st = c.createStatement()) {
@@ -95,8 +97,8 @@ final class PeerLiveLoad {
                 LineReader.recvLogicalReference(
                         recvlogical, db, id + "_ref", work.resolve(id + "-ref.log").toFile()));
         readers.add(
-                which.equals("debezium")
-                        ? new DebeziumReader(db, id, id, table)
+                which.startsWith("debezium")
+                        ? new DebeziumReader(db, id, id, table, pollMillis(which))
                         : new SourceReader(db, id, id));
         try (Connection c = db.connect()) {
             ChangeReader.Probe probe =
@@ -144,6 +146,15 @@ final class PeerLiveLoad {
             }
             drop(db, id);
         }
+    }
+
+    /**
+     * {@code debezium-poll10}: Debezium with {@code poll.interval.ms=10}; {@code debezium}:
+     * default.
+     */
+    private static Integer pollMillis(String which) {
+        String prefix = "debezium-poll";
+        return which.startsWith(prefix) ? Integer.valueOf(which.substring(prefix.length())) : null;
     }
 
     private static String row(String run, Latencies l, Latencies reference, int written) {
