@@ -4,7 +4,7 @@ package io.pgstream.bench.freshness;
  * One reader of the benchmark table's changes that stamps, for every insert it sees, the time from
  * the change's commit to the moment the reader had it in hand.
  */
-interface ChangeReader extends AutoCloseable {
+public interface ChangeReader extends AutoCloseable {
 
     /** A short name for the results table. */
     String name();

@@ -150,24 +150,10 @@ public final class FreshnessBench {
         }
         List<ChangeReader> readers = new ArrayList<>();
         readers.add(
-                new LineReader(
-                        "pg_recvlogical, commit line (reference)",
-                        List.of(
-                                recvlogical,
-                                "--dbname=host="
-                                        + db.host()
-                                        + " port="
-                                        + db.port()
-                                        + " dbname="
-                                        + db.database()
-                                        + " user="
-                                        + db.user(),
-                                "--slot=" + id + "_ref",
-                                "--start",
-                                "-o",
-                                "include-timestamp=on",
-                                "--file=-"),
-                        LineParsers.testDecoding(),
+                LineReader.recvLogicalReference(
+                        recvlogical,
+                        db,
+                        id + "_ref",
                         work.resolve(id + "-recvlogical.log").toFile()));
         if (!tailAtOnceOnly) {
             readers.add(new SourceReader(db, id, id));

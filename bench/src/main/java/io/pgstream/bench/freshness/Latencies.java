@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Commit → visible latencies of one run, in microseconds, summarised as p50/p99/max. */
-final class Latencies {
+public final class Latencies {
 
     private final String run;
     private final long[] micros;
@@ -20,20 +20,20 @@ final class Latencies {
         Arrays.sort(this.micros);
     }
 
-    String run() {
+    public String run() {
         return run;
     }
 
-    int count() {
+    public int count() {
         return micros.length;
     }
 
-    double percentileMillis(double p) {
+    public double percentileMillis(double p) {
         int i = (int) Math.ceil(p / 100.0 * micros.length) - 1;
         return micros[Math.max(0, Math.min(micros.length - 1, i))] / 1000.0;
     }
 
-    double maxMillis() {
+    public double maxMillis() {
         return micros[micros.length - 1] / 1000.0;
     }
 
@@ -53,7 +53,7 @@ final class Latencies {
      * The p50 and max (ms) of each block of {@code size} changes in arrival order, to tell a slow
      * start (JIT warm-up) from a slow tail spread over the run.
      */
-    String blocks(int size) {
+    public String blocks(int size) {
         StringBuilder sb = new StringBuilder(run).append(", per ").append(size).append(" changes:");
         for (int from = 0; from < inArrivalOrder.length; from += size) {
             long[] block =

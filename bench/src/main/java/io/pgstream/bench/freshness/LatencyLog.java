@@ -11,16 +11,18 @@ import java.util.concurrent.locks.LockSupport;
  * What one reader saw: every change counts as seen (so a probe tells that the reader streams), and
  * the measured ones (rows whose text starts with {@code row }) add their commit → seen latency.
  */
-final class LatencyLog {
+public final class LatencyLog {
 
     /** The text prefix of measured rows; probes use another. */
-    static final String MEASURED = "row ";
+    public static final String MEASURED = "row ";
 
     private final ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
     private final AtomicInteger seen = new AtomicInteger();
 
+    public LatencyLog() {}
+
     /** Records one change committed at {@code commit}, seen now. */
-    void seen(Instant commit, boolean measured) {
+    public void seen(Instant commit, boolean measured) {
         Instant now = Instant.now();
         seen.incrementAndGet();
         if (measured) {
@@ -28,11 +30,11 @@ final class LatencyLog {
         }
     }
 
-    int seen() {
+    public int seen() {
         return seen.get();
     }
 
-    Latencies await(String run, int expected, Duration timeout) throws TimeoutException {
+    public Latencies await(String run, int expected, Duration timeout) throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (micros.size() < expected) {
             if (System.nanoTime() > deadline) {
@@ -45,7 +47,7 @@ final class LatencyLog {
     }
 
     /** True once a change beyond {@code before} was seen within {@code timeout}. */
-    boolean awaitBeyond(int before, Duration timeout) {
+    public boolean awaitBeyond(int before, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (seen.get() <= before) {
             if (System.nanoTime() > deadline) {

@@ -40,22 +40,28 @@ final class LineParsers {
     private static final Pattern COMMIT_AT = Pattern.compile("^COMMIT \\d+ \\(at (.+)\\)$");
 
     /**
-     * {@code pg_recvlogical} with test_decoding and {@code include-timestamp}: the insert's line,
-     * then {@code COMMIT xid (at timestamp)}; a transaction is one insert here.
+     * {@code pg_recvlogical} with test_decoding and {@code include-timestamp}: the inserts' lines,
+     * then {@code COMMIT xid (at timestamp)}; every insert of the transaction is seen at its commit
+     * line.
      */
     static LineReader.LineParser testDecoding() {
-        boolean[] measured = new boolean[1];
+        int[] inserts = new int[2]; // [0]: measured, [1]: not measured
         return (line, log) -> {
             if (line.startsWith("BEGIN")) {
-                measured[0] = false;
+                inserts[0] = 0;
+                inserts[1] = 0;
             } else if (line.contains(": INSERT: ")) {
-                measured[0] = line.contains("body[text]:'" + LatencyLog.MEASURED);
+                inserts[line.contains("body[text]:'" + LatencyLog.MEASURED) ? 0 : 1]++;
             } else {
                 Matcher m = COMMIT_AT.matcher(line);
                 if (m.matches()) {
-                    log.seen(
-                            OffsetDateTime.parse(m.group(1), PG_TIMESTAMP).toInstant(),
-                            measured[0]);
+                    Instant commit = OffsetDateTime.parse(m.group(1), PG_TIMESTAMP).toInstant();
+                    for (int i = 0; i < inserts[0]; i++) {
+                        log.seen(commit, true);
+                    }
+                    for (int i = 0; i < inserts[1]; i++) {
+                        log.seen(commit, false);
+                    }
                 }
             }
         };

@@ -1,5 +1,6 @@
 package io.pgstream.bench.freshness;
 
+import io.pgstream.connector.connection.PgConnectionConfig;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -12,7 +13,7 @@ import java.util.List;
  * pg_recvlogical} (test_decoding with commit timestamps) or {@code pgstream tail}. Each line that
  * carries a commit time is stamped when it is read.
  */
-final class LineReader implements ChangeReader {
+public final class LineReader implements ChangeReader {
 
     private final String name;
     private final List<String> command;
@@ -32,6 +33,33 @@ final class LineReader implements ChangeReader {
         this.command = command;
         this.parser = parser;
         this.log = log;
+    }
+
+    /**
+     * {@code pg_recvlogical} on a test_decoding slot with commit timestamps, to stdout: the
+     * reference every freshness run reads beside the reader it measures.
+     */
+    public static LineReader recvLogicalReference(
+            String recvlogical, PgConnectionConfig db, String slot, File log) {
+        return new LineReader(
+                "pg_recvlogical, commit line (reference)",
+                List.of(
+                        recvlogical,
+                        "--dbname=host="
+                                + db.host()
+                                + " port="
+                                + db.port()
+                                + " dbname="
+                                + db.database()
+                                + " user="
+                                + db.user(),
+                        "--slot=" + slot,
+                        "--start",
+                        "-o",
+                        "include-timestamp=on",
+                        "--file=-"),
+                LineParsers.testDecoding(),
+                log);
     }
 
     @Override

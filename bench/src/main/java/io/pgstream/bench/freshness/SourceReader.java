@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * pgstream's DataStream source on a local mini-cluster (checkpoints every second, as {@code tail}),
  * into a sink that stamps each change as it arrives: commit → record emitted by the source.
  */
-final class SourceReader implements ChangeReader {
+public final class SourceReader implements ChangeReader {
 
     static volatile LatencyLog log = new LatencyLog();
 
@@ -29,7 +29,7 @@ final class SourceReader implements ChangeReader {
     private final String publication;
     private JobClient job;
 
-    SourceReader(PgConnectionConfig db, String slot, String publication) {
+    public SourceReader(PgConnectionConfig db, String slot, String publication) {
         this.db = db;
         this.slot = slot;
         this.publication = publication;

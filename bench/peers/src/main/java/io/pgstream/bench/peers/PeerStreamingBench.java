@@ -30,7 +30,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * moment its walsender goes active to the last change, so neither tool's start-up is counted.
  *
  * <p>Usage: {@code bench/run source-peers [--rows N] [--small-txs N]}; defaults give 1,000,000
- * changes.
+ * changes. With {@code --live RATE}, the live-load run of {@link PeerLiveLoad} instead.
  */
 public final class PeerStreamingBench {
 
@@ -41,6 +41,10 @@ public final class PeerStreamingBench {
     private PeerStreamingBench() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--live")) {
+            PeerLiveLoad.main(args);
+            return;
+        }
         BenchArgs a = BenchArgs.parse(args, 700_000, 100_000);
         CorpusCapture capture =
                 new CorpusCapture(PgConnectionConfig.parse(a.dsn()), "bench_speers");
@@ -99,24 +103,7 @@ public final class PeerStreamingBench {
      * (delete tombstones and other topics are not counted).
      */
     private static double debezium(PgConnectionConfig db, long changes) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("name", "pgstream-peer-streaming-bench");
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty(
-                "offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        p.setProperty("offset.flush.interval.ms", "60000");
-        p.setProperty("database.hostname", db.host());
-        p.setProperty("database.port", Integer.toString(db.port()));
-        p.setProperty("database.user", db.user());
-        p.setProperty("database.password", "");
-        p.setProperty("database.dbname", db.database());
-        p.setProperty("topic.prefix", "peer");
-        p.setProperty("table.include.list", "public.docs");
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", DEBEZIUM);
-        p.setProperty("publication.name", "bench");
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("snapshot.mode", "no_data");
+        Properties p = DebeziumProperties.streaming(db, DEBEZIUM, "bench", "public.docs");
         AtomicLong seen = new AtomicLong();
         AtomicLong end = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
