@@ -136,18 +136,7 @@ public final class FreshnessBench {
             boolean tailAtOnceOnly)
             throws Exception {
         String id = "bench_fresh_src_" + Long.toHexString(System.nanoTime());
-        try (Connection c = db.connect();
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "CREATE TABLE "
-                            + id
-                            + " (id bigserial PRIMARY KEY, body text NOT NULL,"
-                            + " created_at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            st.execute("CREATE PUBLICATION " + id + " FOR TABLE " + id);
-            st.execute("SELECT pg_create_logical_replication_slot('" + id + "', 'pgoutput')");
-            st.execute(
-                    "SELECT pg_create_logical_replication_slot('" + id + "_ref', 'test_decoding')");
-        }
+        SourceTable.create(db, id);
         List<ChangeReader> readers = new ArrayList<>();
         readers.add(
                 LineReader.recvLogicalReference(
@@ -192,7 +181,7 @@ public final class FreshnessBench {
                     System.err.println("closing " + r.name() + ": " + e);
                 }
             }
-            dropSource(db, id);
+            SourceTable.drop(db, id);
         }
     }
 
@@ -218,26 +207,6 @@ public final class FreshnessBench {
                 command,
                 LineParsers.tailJson(),
                 work.resolve(id + slotSuffix + ".log").toFile());
-    }
-
-    private static void dropSource(PgConnectionConfig db, String id) throws Exception {
-        try (Connection c = db.connect();
-                Statement st = c.createStatement()) {
-            for (int attempt = 0; attempt < 60; attempt++) {
-                try {
-                    st.execute(
-                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                                    + " WHERE slot_name LIKE '"
-                                    + id
-                                    + "%'");
-                    break;
-                } catch (java.sql.SQLException stillActive) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
-                }
-            }
-            st.execute("DROP PUBLICATION IF EXISTS " + id);
-            st.execute("DROP TABLE IF EXISTS " + id);
-        }
     }
 
     private static String table(String title, Latencies... runs) {

@@ -4,18 +4,17 @@ import io.pgstream.bench.freshness.ChangeReader;
 import io.pgstream.bench.freshness.Latencies;
 import io.pgstream.bench.freshness.LineReader;
 import io.pgstream.bench.freshness.SourceReader;
+import io.pgstream.bench.freshness.SourceTable;
 import io.pgstream.connector.connection.PgConnectionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Streaming beside a peer under live load: a writer commits a steady rate of small transactions
@@ -80,18 +79,7 @@ final class PeerLiveLoad {
         String id =
                 "bench_live_" + which.replace('-', '_') + "_" + Long.toHexString(System.nanoTime());
         String table = "public." + id;
-        try (Connection c = db.connect();
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "CREATE TABLE "
-                            + id
-                            + " (id bigserial PRIMARY KEY, body text NOT NULL,"
-                            + " created_at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            st.execute("CREATE PUBLICATION " + id + " FOR TABLE " + id);
-            st.execute("SELECT pg_create_logical_replication_slot('" + id + "', 'pgoutput')");
-            st.execute(
-                    "SELECT pg_create_logical_replication_slot('" + id + "_ref', 'test_decoding')");
-        }
+        SourceTable.create(db, id);
         List<ChangeReader> readers = new ArrayList<>();
         readers.add(
                 LineReader.recvLogicalReference(
@@ -144,7 +132,7 @@ final class PeerLiveLoad {
                     System.err.println("closing " + r.name() + ": " + e);
                 }
             }
-            drop(db, id);
+            SourceTable.drop(db, id);
         }
     }
 
@@ -171,25 +159,5 @@ final class PeerLiveLoad {
                 l.percentileMillis(50) / reference.percentileMillis(50),
                 l.percentileMillis(99) / reference.percentileMillis(99),
                 l.count() == written ? "yes" : "no");
-    }
-
-    private static void drop(PgConnectionConfig db, String id) throws SQLException {
-        try (Connection c = db.connect();
-                Statement st = c.createStatement()) {
-            for (int attempt = 0; attempt < 60; attempt++) {
-                try {
-                    st.execute(
-                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                                    + " WHERE slot_name LIKE '"
-                                    + id
-                                    + "%'");
-                    break;
-                } catch (SQLException stillActive) {
-                    LockSupport.parkNanos(500_000_000);
-                }
-            }
-            st.execute("DROP PUBLICATION IF EXISTS " + id);
-            st.execute("DROP TABLE IF EXISTS " + id);
-        }
     }
 }
